@@ -1,0 +1,214 @@
+"""The rules of SPEC §4, on models read from sources; each finding is located."""
+from __future__ import annotations
+
+import datetime as dt
+import calendar
+
+from .domain import people as rules
+from .domain.models import (AFFILIATIONS, CATEGORIES, COUNT_FIELDS, COUNT_TITLES, LEVELS,
+                            SCHOOL_TYPES, Catalog, PersonList, Progress)
+from .errors import Findings
+from .text import cn_date
+
+PERSON_REQUIRED = {"name": "姓名", "gender": "性别", "ethnicity": "民族", "card_no": "扶贫卡编号",
+                   "id_no": "身份证号", "address": "家庭详细地址", "school": "拟就读技工院校"}
+
+
+def check_catalog(catalog: Catalog, findings: Findings) -> None:
+    """Catalog rules: a school has majors; levels, types and affiliations are known; no duplicates."""
+    if catalog.published_on and catalog.published_on.month > 2 and catalog.year \
+            and catalog.published_on.year >= catalog.year:
+        last = dt.date(catalog.year, 2, calendar.monthrange(catalog.year, 2)[1])
+        findings.warning(catalog.loc("published_on"), "catalog.late",
+                         f"发布日期 {cn_date(catalog.published_on)} 晚于规定的 {cn_date(last)}"
+                         "（每年2月底前向社会公布）", "published_on")
+    if not catalog.schools:
+        findings.error(catalog.location, "catalog.empty", "目录中没有任何学校")
+    seen_schools = {}
+    for school in catalog.schools:
+        if not school.name:
+            findings.error(school.loc("name"), "required.empty", "学校名称为空", "school")
+        elif school.name in seen_schools:
+            findings.error(school.loc("name"), "catalog.duplicate_school",
+                           f"学校“{school.name}”重复列出（{seen_schools[school.name]} 已有）", "school")
+        else:
+            seen_schools[school.name] = school.location
+        if school.type and school.type not in SCHOOL_TYPES:
+            findings.error(school.loc("type"), "catalog.type_unknown",
+                           f"学校类别“{school.type}”不正确；应为 {'、'.join(SCHOOL_TYPES)} 之一", "type")
+        elif not school.type:
+            findings.error(school.loc("type"), "required.empty", f"学校“{school.name}”的学校类别为空", "type")
+        if school.affiliation and school.affiliation not in AFFILIATIONS:
+            findings.error(school.loc("affiliation"), "catalog.affiliation_unknown",
+                           f"隶属关系“{school.affiliation}”不正确；应为 {'、'.join(AFFILIATIONS)} 之一", "affiliation")
+        if school.phone and not rules.phone_ok(school.phone):
+            findings.warning(school.loc("phone"), "phone.format",
+                             f"联系电话“{school.phone}”不像11位手机号或带区号的固定电话", "phone")
+        if not school.majors:
+            findings.error(school.location, "catalog.no_majors", f"学校“{school.name}”没有列出任何专业", "majors")
+        seen_majors = {}
+        for major in school.majors:
+            key = (major.name, major.level)
+            if not major.name:
+                findings.error(major.loc("name"), "required.empty", "专业名称为空", "major")
+            elif key in seen_majors:
+                findings.error(major.loc("name"), "catalog.duplicate_major",
+                               f"学校“{school.name}”的专业“{major.name}（{major.level}）”重复列出"
+                               f"（{seen_majors[key]} 已有）", "major")
+            else:
+                seen_majors[key] = major.location
+            if not major.level:
+                findings.error(major.loc("level"), "required.empty", f"专业“{major.name}”的培养层次为空", "level")
+            elif major.level not in LEVELS:
+                findings.error(major.loc("level"), "level.unknown",
+                               f"培养层次“{major.level}”不正确；应为 中级工、高级工、预备技师（技师） 之一", "level")
+            if major.years is None:
+                findings.error(major.loc("years"), "required.empty", f"专业“{major.name}”的学制为空", "years")
+            elif not 1 <= major.years <= 6:
+                findings.error(major.loc("years"), "catalog.years", f"学制 {major.years} 年不合理，应为 1–6 年", "years")
+            if major.plan is None:
+                findings.error(major.loc("plan"), "required.empty", f"专业“{major.name}”的招生计划为空", "plan")
+
+
+def check_people(people: PersonList, findings: Findings, catalog: Catalog | None = None,
+                 today: dt.date | None = None) -> None:
+    """附件2 / admissions rules: IDs, gender, 民族, duplicates, required cells, catalog membership."""
+    today = today or people.filled_on or dt.date.today()
+    first_row_of = {}
+    for person in people.rows:
+        for field, label in PERSON_REQUIRED.items():
+            if not getattr(person, field):
+                findings.error(person.loc(field), "required.empty", f"{label}为空，这是必填项", field)
+        id_ok = False
+        if person.id_no:
+            person.id_no = rules.normalise_id(person.id_no)
+            problem = rules.id_problem(person.id_no, today)
+            if problem:
+                findings.error(person.loc("id_no"), problem[0], problem[1], "id_no")
+            else:
+                id_ok = True
+            if person.id_no in first_row_of:
+                first = first_row_of[person.id_no]
+                findings.error(person.loc("id_no"), "id.duplicate",
+                               f"身份证号 {person.id_no} 重复：与 {first.loc('id_no')}（{first.name}）相同，"
+                               "同一人只能登记一次", "id_no")
+            else:
+                first_row_of[person.id_no] = person
+        if id_ok and person.gender:
+            expected = rules.gender_of(person.id_no)
+            if person.gender not in ("男", "女"):
+                findings.error(person.loc("gender"), "gender.invalid",
+                               f"性别“{person.gender}”应为 男 或 女（按身份证号应为 {expected}）", "gender")
+            elif person.gender != expected:
+                findings.error(person.loc("gender"), "id.gender",
+                               f"性别“{person.gender}”与身份证号不符：第17位为{'奇' if expected == '男' else '偶'}数，"
+                               f"应为 {expected}", "gender")
+        elif person.gender and person.gender not in ("男", "女"):
+            findings.error(person.loc("gender"), "gender.invalid", f"性别“{person.gender}”应为 男 或 女", "gender")
+        if person.ethnicity:
+            standard, alias = rules.ethnicity(person.ethnicity)
+            if standard is None:
+                findings.error(person.loc("ethnicity"), "ethnicity.unknown",
+                               f"民族“{person.ethnicity}”不是56个民族之一（GB/T 3304），请写全称，如 汉族、回族", "ethnicity")
+            elif alias:
+                findings.warning(person.loc("ethnicity"), "ethnicity.alias",
+                                 f"民族“{person.ethnicity}”已按“{standard}”读取，请写全称", "ethnicity")
+                person.ethnicity = standard
+        if person.phone and not rules.phone_ok(person.phone):
+            findings.warning(person.loc("phone"), "phone.format",
+                             f"联系电话“{person.phone}”不像11位手机号（1开头）或带区号的固定电话", "phone")
+        if person.category and person.category not in CATEGORIES:
+            findings.error(person.loc("category"), "category.unknown",
+                           f"人员类别“{person.category}”应为 {'、'.join(CATEGORIES)} 之一", "category")
+        if id_ok and person.category != "退役士兵":
+            age = rules.age_on(rules.birth_date(person.id_no), today)
+            if not 14 <= age <= 30:
+                findings.warning(person.loc("id_no"), "age.range",
+                                 f"{person.name}按身份证号计算为 {age} 岁，超出初、高中毕业生通常的 14–30 岁，请核对", "id_no")
+        if catalog is not None:
+            _check_against_catalog(person, people.kind, catalog, findings)
+    if people.declared_total is not None and people.declared_total != len(people.rows):
+        findings.error(people.total_location, "total.mismatch",
+                       f"总计写的是 {people.declared_total} 人，但表中实际有 {len(people.rows)} 行登记", "total")
+
+
+def _check_against_catalog(person, kind: str, catalog: Catalog, findings: Findings) -> None:
+    field = "admitted_school" if kind == "admissions" and person.admitted_school else "school"
+    name = person.target_school if kind == "admissions" else person.school
+    if not name:
+        return
+    school = catalog.school(name)
+    label = "录取院校" if field == "admitted_school" else "拟就读技工院校"
+    where = f"{catalog.city}{catalog.year or ''}年度目录"
+    if school is None:
+        findings.error(person.loc(field), "school.unknown",
+                       f"{label}“{name}”不在{where}中；目录中的学校有：{'、'.join(s.name for s in catalog.schools[:8])}"
+                       + ("等" if len(catalog.schools) > 8 else ""), field)
+        return
+    major_field = "admitted_major" if kind == "admissions" and person.admitted_major else "major"
+    major = person.target_major if kind == "admissions" else person.major
+    if kind == "admissions" and not major:
+        findings.error(person.loc("admitted_major"), "required.empty", "录取专业为空，这是必填项", "admitted_major")
+    elif major and school.major(major) is None:
+        findings.error(person.loc(major_field), "major.unknown",
+                       f"“{name}”在目录中没有“{major}”专业；该校的专业有：{'、'.join(m.name for m in school.majors)}",
+                       major_field)
+
+
+def check_progress(progress: Progress, findings: Findings) -> None:
+    """附件1 rules: counts whole and non-negative, employed ≤ graduates, totals agree."""
+    if not progress.city:
+        findings.error(progress.loc("unit"), "progress.city",
+                       "找不到填表单位（应写“填表单位（盖章）：××市人力资源社会保障局”，或在 YAML 中写 city）", "city")
+    if progress.period and progress.filled_on and progress.filled_on > progress.period.due:
+        findings.warning(progress.loc("filled_on"), "report.late",
+                         f"填表时间 {cn_date(progress.filled_on)} 晚于{progress.period.label}报送截止日 "
+                         f"{cn_date(progress.period.due)}", "filled_on")
+    for row in progress.rows:
+        if not row.school:
+            findings.error(row.loc("school"), "required.empty", "学校名称为空", "school")
+        for field in COUNT_FIELDS:
+            if getattr(row, field) is None and field in row.cells and not _has_other_error(findings, row.loc(field)):
+                findings.warning(row.loc(field), "number.blank",
+                                 f"{COUNT_TITLES[field]}为空，按 0 计；如确为 0 请填 0", field)
+        _pair_rule(row, "employed", "graduates", "progress.employed_gt_graduates", "毕业生就业人数", "毕业生人数", findings)
+        _pair_rule(row, "trained_employed", "trained", "progress.trained_employed_gt_trained",
+                   "培训后就业创业人数", "培训人数", findings)
+    total = progress.declared_total
+    if total is not None:
+        computed = progress.totals()
+        for field in COUNT_FIELDS:
+            declared = getattr(total, field)
+            if declared is not None and declared != computed[field]:
+                findings.error(total.loc(field), "total.mismatch",
+                               f"总计中{COUNT_TITLES[field]}写的是 {declared}，但各行相加为 {computed[field]}", field)
+
+
+def _has_other_error(findings: Findings, loc) -> bool:
+    return any(f.location == loc for f in findings)
+
+
+def _pair_rule(row, part: str, whole: str, code: str, part_label: str, whole_label: str, findings: Findings) -> None:
+    a, b = getattr(row, part), getattr(row, whole)
+    if a is not None and b is not None and a > b:
+        findings.error(row.loc(part), code,
+                       f"{row.school}：{part_label} {a} 大于{whole_label} {b}，应不超过 {b}", part)
+
+
+def check_registry(people: PersonList, registry: list, findings: Findings) -> None:
+    """精准比对 (seed 四(二)): each registration against the 建档立卡 list."""
+    by_id = {rules.normalise_id(entry.id_no): entry for entry in registry if entry.id_no}
+    for person in people.rows:
+        if not person.id_no:
+            continue
+        entry = by_id.get(rules.normalise_id(person.id_no))
+        if entry is None:
+            findings.error(person.loc("id_no"), "registry.missing",
+                           f"{person.name}（{person.id_no}）不在建档立卡贫困人口名单中，不能享受精准技能扶贫政策", "id_no")
+            continue
+        if entry.card_no and person.card_no and entry.card_no != person.card_no:
+            findings.error(person.loc("card_no"), "registry.card_no",
+                           f"扶贫卡编号“{person.card_no}”与名单不符，名单中为“{entry.card_no}”（{entry.location}）", "card_no")
+        if entry.name and person.name and entry.name != person.name:
+            findings.error(person.loc("name"), "registry.name",
+                           f"姓名“{person.name}”与名单不符，名单中该身份证号的姓名为“{entry.name}”（{entry.location}）", "name")

@@ -1,0 +1,246 @@
+"""The `publisher` command: parse options, call the library, print findings. Nothing more.
+
+Exit status: 0 clean (warnings allowed), 1 errors found, 2 bad usage.
+"""
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import CheckFailed, Findings, PublisherError, UsageError
+
+ALL_FORMATS = ("docx", "pdf", "xlsx", "html")
+
+
+def _echo_findings(findings: Findings, err: bool = True) -> None:
+    for finding in findings.sorted():
+        click.echo(str(finding), err=err)
+    if len(findings):
+        click.echo(f"共 {len(findings.errors)} 个错误，{len(findings.warnings)} 个警告", err=err)
+
+
+def guarded(fn):
+    """Turn PublisherError into a Chinese message and exit code; never show a traceback."""
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except CheckFailed as exc:
+            if exc.findings:
+                _echo_findings(Findings(list(exc.findings)))
+            click.echo(exc.message, err=True)
+            sys.exit(1)
+        except PublisherError as exc:
+            for finding in exc.findings:
+                click.echo(str(finding), err=True)
+            click.echo(exc.message, err=True)
+            sys.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("已中断，输出文件夹保持原样。", err=True)
+            sys.exit(130)
+        except (click.exceptions.Exit, click.ClickException, SystemExit):
+            raise
+        except Exception as exc:  # a bug in publisher, not the user's fault
+            if os.environ.get("PUBLISHER_DEBUG"):
+                raise
+            click.echo(f"publisher 内部错误：{type(exc).__name__}: {exc}\n"
+                       "这是软件缺陷而不是您的错误；请把命令和源文件发给维护人员"
+                       "（设置环境变量 PUBLISHER_DEBUG=1 可看到详细信息）。", err=True)
+            sys.exit(1)
+    return wrapper
+
+
+def parse_formats(value: str | None, allowed=ALL_FORMATS) -> tuple[str, ...]:
+    if not value:
+        return tuple(allowed)
+    chosen = tuple(dict.fromkeys(v.strip().lower() for v in value.split(",") if v.strip()))
+    bad = [v for v in chosen if v not in ALL_FORMATS]
+    if bad:
+        raise UsageError(f"错误: 不认识的格式 {'、'.join(bad)}；可用的有 {','.join(ALL_FORMATS)}")
+    return chosen
+
+
+def checked(paths, registry=None, kinds=None, config=None, fatal=True):
+    """Load and check sources; print findings; raise CheckFailed when there are errors."""
+    from .project import load_project, run_checks
+    project = load_project(paths, config=config, kinds=kinds)
+    findings = run_checks(project, registry)
+    _echo_findings(findings)
+    if fatal and findings.has_errors:
+        raise CheckFailed("发现错误，未生成任何文件。请按上面的提示修改源文件后重试。")
+    return project
+
+
+format_option = click.option("--format", "formats", default=None,
+                             help="只生成这些格式，如 pdf,docx（默认全部）")
+out_option = click.option("-o", "--output", "out", default="output", type=click.Path(path_type=Path),
+                          show_default=True, help="输出文件夹")
+mask_option = click.option("--mask", is_flag=True, help="隐去身份证号和联系电话的中间部分")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="publisher")
+def main():
+    """publisher：技工院校服务脱贫攻坚工作的文件生成与数据检查工具。"""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出检查结果")
+@click.option("--registry", type=click.Path(path_type=Path), help="建档立卡贫困人口名单，用于精准比对")
+@guarded
+def check(paths, as_json, registry):
+    """检查源文件，不生成任何文件。"""
+    from .project import load_project, run_checks
+    if registry is not None and not registry.exists():
+        raise UsageError(f"{registry}: 错误: --registry 指定的文件不存在")
+    project = load_project(paths)
+    findings = run_checks(project, registry)
+    if as_json:
+        click.echo(json.dumps([f.as_json() for f in findings.sorted()], ensure_ascii=False, indent=2))
+    else:
+        _echo_findings(findings, err=False)
+        if not len(findings):
+            click.echo(f"检查完毕：{len(project.sources)} 个源文件，没有发现问题。")
+    sys.exit(1 if findings.has_errors else 0)
+
+
+@main.command()
+@click.argument("source_dir", required=False, type=click.Path(path_type=Path))
+@out_option
+@format_option
+@mask_option
+@guarded
+def build(source_dir, out, formats, mask):
+    """生成项目文件夹中的全部文件（默认 ./catalogs，否则用内置示例）。"""
+    from .build import build_all, default_source_dir
+    folder = source_dir or default_source_dir()
+    if not folder.is_dir():
+        raise UsageError(f"{folder}: 错误: 不是文件夹")
+    made = build_all(folder, out, parse_formats(formats), mask=mask, echo=lambda m: click.echo(m, err=True))
+    click.echo(f"完成：在 {out} 中生成了 {made} 个文件。")
+
+
+@main.command()
+@click.argument("form", type=click.Choice(["attachment1", "attachment2"]))
+@click.argument("source", required=False, type=click.Path(path_type=Path))
+@click.option("--blank", is_flag=True, help="生成空白表（供各地填写）")
+@click.option("--catalog", "catalog_path", type=click.Path(path_type=Path), help="目录：用于下拉列表和院校核对")
+@click.option("--city", default=None, help="空白表的城市（附件2 标题中的××市）")
+@out_option
+@format_option
+@mask_option
+@guarded
+def form(form, source, blank, catalog_path, city, out, formats, mask):
+    """生成附件1（进展情况表）或附件2（登记汇总表），XLSX、DOCX、PDF。"""
+    from .documents.forms import make_form
+    from .output import OutputFolder
+    if source is None and not blank:
+        raise UsageError("错误: 请给出源文件，或用 --blank 生成空白表")
+    kinds = ("progress",) if form == "attachment1" else ("registrations", "admissions")
+    paths = [p for p in (source, catalog_path) if p is not None]
+    project = checked(paths, kinds=None) if paths else None
+    data = None
+    if source is not None and not blank:
+        matches = [s for s in project.sources if s.kind in kinds]
+        if not matches:
+            raise UsageError(f"{source}: 错误: 这不是{'附件1 进展情况表' if form == 'attachment1' else '附件2 登记汇总表'}")
+        data = matches[0]
+    catalog = project.catalog_for() if project else None
+    config = project.config if project else None
+    fmts = parse_formats(formats, ("xlsx", "docx", "pdf"))
+    with OutputFolder(out, paths) as folder:
+        made = make_form(form, folder, data=data, config=config, catalog=catalog, city=city,
+                         formats=fmts, mask=mask)
+    for path in made:
+        click.echo(f"已生成 {Path(out) / path}")
+
+
+@main.command()
+@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--previous", type=click.Path(path_type=Path), help="上一年度目录，用于列出调整情况")
+@click.option("--filing", is_flag=True, help="同时生成报省厅备案的报告和公布通知")
+@out_option
+@format_option
+@guarded
+def catalog(sources, previous, filing, out, formats):
+    """生成技能扶贫技工院校和专业目录（多个城市时生成全省汇总）。"""
+    from .documents.catalog import run_catalog
+    run_catalog(list(sources), previous, filing, out, parse_formats(formats), echo=click.echo)
+
+
+@main.command()
+@click.argument("source", type=click.Path(path_type=Path))
+@out_option
+@format_option
+@guarded
+def notice(source, out, formats):
+    """按 GB/T 9704-2012 生成公文（DOCX、PDF）。"""
+    from .documents.notice import run_notice
+    run_notice(source, out, parse_formats(formats, ("docx", "pdf")), echo=click.echo)
+
+
+@main.command()
+@click.argument("source", type=click.Path(path_type=Path))
+@click.option("--catalog", "catalog_path", required=True, type=click.Path(path_type=Path), help="本年度目录")
+@click.option("--school", default=None, help="只生成这所学校的通知书")
+@click.option("--labels", is_flag=True, help="同时生成邮寄标签")
+@out_option
+@format_option
+@mask_option
+@guarded
+def admissions(source, catalog_path, school, labels, out, formats, mask):
+    """批量生成录取通知书、花名册。"""
+    from .documents.admissions import run_admissions
+    run_admissions(source, catalog_path, out, parse_formats(formats, ("pdf", "docx", "xlsx")),
+                   school=school, labels=labels, mask=mask, echo=click.echo)
+
+
+@main.command(name="compile")
+@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--year", type=int, help="年度")
+@click.option("--period", type=click.Choice(["H1", "H2"]), help="H1 上半年（6月15日前报），H2 下半年（12月15日前报）")
+@out_option
+@format_option
+@guarded
+def compile_(sources, year, period, out, formats):
+    """汇总各市报来的附件1（和附件2），生成全省汇总表。"""
+    from .documents.compilation import run_compile
+    if (year is None) != (period is None):
+        raise UsageError("错误: --year 和 --period 需要同时给出")
+    run_compile(list(sources), year, period, out, parse_formats(formats, ("xlsx", "docx", "pdf")), echo=click.echo)
+
+
+@main.command()
+@click.argument("out", type=click.Path(path_type=Path))
+@guarded
+def verify(out):
+    """重新计算输出文件夹中各文件的校验和，与 manifest.json 核对。"""
+    from .output import verify as verify_folder
+    problems = verify_folder(out)
+    for problem in problems:
+        click.echo(problem)
+    if problems:
+        click.echo(f"核对失败：{len(problems)} 处不符。")
+        sys.exit(1)
+    click.echo("核对通过：所有文件与清单一致。")
+
+
+@main.command()
+@click.option("--fonts", "fonts_dir", type=click.Path(path_type=Path), help="授权字体文件夹")
+@guarded
+def doctor(fonts_dir):
+    """检查字体、系统库和模板是否就绪。"""
+    from .doctor import diagnose
+    ok = diagnose(fonts_dir, echo=click.echo)
+    sys.exit(0 if ok else 1)
+
+
+if __name__ == "__main__":
+    main()

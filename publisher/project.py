@@ -1,0 +1,142 @@
+"""A set of sources read together: a project folder or the paths given on the command line.
+
+Checks across sources (a registration's school against the catalog) run here,
+so ``publisher check registrations.xlsx catalog.yaml`` and ``check DIR`` agree.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import checks
+from .config import ProjectConfig, load_config
+from .domain.models import Catalog, PersonList, Progress
+from .errors import Findings, Location, PublisherError, SourceError, UsageError
+from .sources import Source, discover, load_source
+
+
+@dataclass
+class Project:
+    config: ProjectConfig
+    sources: list[Source] = field(default_factory=list)
+    findings: Findings = field(default_factory=Findings)
+    root: Path | None = None
+
+    def of_kind(self, kind: str) -> list[Source]:
+        return [s for s in self.sources if s.kind == kind]
+
+    def catalog_for(self, city: str = "", year: int | None = None) -> Catalog | None:
+        """The catalog that governs a city's registrations: same city, latest year not after ``year``."""
+        catalogs = [s.model for s in self.of_kind("catalog")]
+        if city:
+            same_city = [c for c in catalogs if not c.city or c.city == city]
+            catalogs = same_city or catalogs
+        if year:
+            earlier = [c for c in catalogs if not c.year or c.year <= year]
+            catalogs = earlier or catalogs
+        return max(catalogs, key=lambda c: c.year or 0, default=None)
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def load_project(paths, config: ProjectConfig | None = None, kinds=None) -> Project:
+    """Read every source under ``paths`` (files or folders); unreadable files become findings."""
+    paths = [Path(p) for p in paths]
+    findings = Findings()
+    for path in paths:
+        if not path.exists():
+            raise UsageError(f"{path}: 错误: 文件或文件夹不存在")
+    root = next((p for p in paths if p.is_dir()), None)
+    if config is None:
+        folder = root or (paths[0].parent if paths else Path.cwd())
+        try:
+            config = load_config(folder, findings)
+        except SourceError as exc:
+            findings.error(Location(str(folder / "publisher.yaml")), "file.unreadable", _strip(exc.message))
+            config = ProjectConfig(root=folder.resolve())
+    project = Project(config, findings=findings, root=root)
+    files = []
+    for path in paths:
+        files.extend(discover(path) if path.is_dir() else [path])
+    for path in files:
+        if path.name in ("publisher.yaml", "publisher.yml") and path.parent == config.root:
+            continue
+        display = _display(path)
+        try:
+            source = load_source(path, display, kinds, config)
+        except SourceError as exc:
+            findings.error(Location(display), "file.unreadable", _strip(exc.message))
+            continue
+        except RecursionError:
+            findings.error(Location(display), "file.unreadable", "文件嵌套层次过深，无法读取")
+            continue
+        if source.kind == "config":
+            continue
+        project.sources.append(source)
+        findings.extend(source.findings)
+    return project
+
+
+def _strip(message: str) -> str:
+    """SourceError messages carry 'FILE: 错误: ' already; findings add their own location."""
+    return message.split(": 错误: ", 1)[-1]
+
+
+def run_checks(project: Project, registry_path: Path | None = None) -> Findings:
+    """Every rule of SPEC §4 over the project's sources; returns all findings, sorted."""
+    findings = project.findings
+    for source in project.sources:
+        model = source.model
+        if source.kind == "catalog":
+            checks.check_catalog(model, findings)
+        elif source.kind in ("registrations", "admissions"):
+            catalog = project.catalog_for(model.city, model.filled_on.year if model.filled_on else project.config.year)
+            checks.check_people(model, findings, catalog)
+        elif source.kind == "progress":
+            checks.check_progress(model, findings)
+        elif source.kind == "notice":
+            from .domain.notice import check_notice
+            check_notice(model, findings, project)
+    if registry_path is not None:
+        registry = _load_registry(Path(registry_path), findings)
+        if registry is not None:
+            for source in project.sources:
+                if source.kind in ("registrations", "admissions"):
+                    checks.check_registry(source.model, registry, findings)
+    _check_ids_across(project, findings)
+    return findings
+
+
+def _load_registry(path: Path, findings: Findings):
+    display = _display(path)
+    try:
+        source = load_source(path, display, kinds=("registry", "registrations"))
+    except SourceError as exc:
+        raise UsageError(f"--registry {exc.message}")
+    findings.extend(source.findings)
+    if source.kind == "registrations":
+        return [p for p in source.model.rows]
+    return source.model
+
+
+def _check_ids_across(project: Project, findings: Findings) -> None:
+    """The same ID registered in two different sources (e.g. two cities) is an error."""
+    first = {}
+    for source in project.sources:
+        if source.kind != "registrations":
+            continue
+        for person in source.model.rows:
+            if not person.id_no:
+                continue
+            if person.id_no in first and first[person.id_no][0] is not source:
+                other_source, other = first[person.id_no]
+                findings.error(person.loc("id_no"), "id.duplicate_across",
+                               f"身份证号 {person.id_no}（{person.name}）已在 {other.loc('id_no')}"
+                               f"（{other_source.model.city or other_source.display}）登记，同一人不能在两处登记", "id_no")
+            else:
+                first.setdefault(person.id_no, (source, person))

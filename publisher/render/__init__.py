@@ -1,0 +1,1 @@
+"""Renderers: one module per format (docx, xlsx, pdf, html) plus the shared font roles."""

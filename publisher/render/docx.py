@@ -1,0 +1,155 @@
+"""python-docx helpers shared by every DOCX document: fonts by role, pages, grids, tables.
+
+Every run names its font for ascii, hAnsi and eastAsia, so Word and WPS on an
+office PC show the official font whatever the script of the text.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt, RGBColor
+
+from .fonts import ROLES
+from .package import build_date, normalise_zip
+
+# GB/T 9704: top 37 mm, bottom 35 mm, binding (left) 28 mm, outer (right) 26 mm.
+GBT_MARGINS = {"top": 37, "bottom": 35, "left": 28, "right": 26}
+
+
+def new_document() -> Document:
+    document = Document()
+    styles = document.styles
+    normal = styles["Normal"]
+    set_style_font(normal, "body", 16)
+    normal.paragraph_format.space_before = Pt(0)
+    normal.paragraph_format.space_after = Pt(0)
+    return document
+
+
+def set_style_font(style, role: str, size_pt: float) -> None:
+    style.font.size = Pt(size_pt)
+    style.font.name = ROLES[role].docx_name
+    rpr = style.element.get_or_add_rPr()
+    _set_fonts(rpr, ROLES[role].docx_name)
+
+
+def _set_fonts(rpr, name: str) -> None:
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(attr), name)
+
+
+def run(paragraph, text: str, role: str = "body", size_pt: float = 16, bold: bool = False,
+        color: str | None = None):
+    """Add a run in a font role; the role's official name is set for every script."""
+    r = paragraph.add_run(text)
+    r.font.size = Pt(size_pt)
+    r.font.bold = bold
+    r.font.name = ROLES[role].docx_name
+    _set_fonts(r._element.get_or_add_rPr(), ROLES[role].docx_name)
+    if color:
+        r.font.color.rgb = RGBColor.from_string(color.lstrip("#").upper())
+    return r
+
+
+def page_setup(section, landscape: bool = False, margins: dict | None = None) -> None:
+    """A4 portrait or landscape; margins in mm (default GB/T 9704's)."""
+    m = margins or GBT_MARGINS
+    if landscape:
+        section.orientation = WD_ORIENT.LANDSCAPE
+        section.page_width, section.page_height = Mm(297), Mm(210)
+    else:
+        section.orientation = WD_ORIENT.PORTRAIT
+        section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin, section.bottom_margin = Mm(m["top"]), Mm(m["bottom"])
+    section.left_margin, section.right_margin = Mm(m["left"]), Mm(m["right"])
+
+
+def set_grid(section, lines: int = 22, chars: int = 28, text_width_mm: float = 156,
+             text_height_mm: float = 225) -> None:
+    """Word's 文档网格 “指定行和字符网格”: ``lines`` × ``chars`` over the text area."""
+    sect_pr = section._sectPr
+    grid = sect_pr.find(qn("w:docGrid"))
+    if grid is None:
+        grid = OxmlElement("w:docGrid")
+        sect_pr.append(grid)
+    line_pitch = round(text_height_mm / lines / 25.4 * 1440)          # twips
+    char_pitch_pt = text_width_mm / chars / 25.4 * 72
+    # charSpace is the difference from the default font size (16 pt here) in 1/4096 pt.
+    char_space = round((char_pitch_pt - 16) * 4096)
+    grid.set(qn("w:type"), "linesAndChars")
+    grid.set(qn("w:linePitch"), str(line_pitch))
+    grid.set(qn("w:charSpace"), str(char_space))
+
+
+def repeat_header(row) -> None:
+    """Mark a table row to repeat at the top of every page."""
+    tr_pr = row._tr.get_or_add_trPr()
+    el = OxmlElement("w:tblHeader")
+    el.set(qn("w:val"), "true")
+    tr_pr.append(el)
+
+
+def cant_split(row) -> None:
+    tr_pr = row._tr.get_or_add_trPr()
+    tr_pr.append(OxmlElement("w:cantSplit"))
+
+
+def table_borders(table, size_eighths: int = 4) -> None:
+    """Single black borders on every cell edge."""
+    tbl_pr = table._tbl.tblPr
+    borders = OxmlElement("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        el = OxmlElement(f"w:{edge}")
+        el.set(qn("w:val"), "single")
+        el.set(qn("w:sz"), str(size_eighths))
+        el.set(qn("w:space"), "0")
+        el.set(qn("w:color"), "000000")
+        borders.append(el)
+    tbl_pr.append(borders)
+
+
+def cell_valign_center(cell) -> None:
+    tc_pr = cell._tc.get_or_add_tcPr()
+    v = OxmlElement("w:vAlign")
+    v.set(qn("w:val"), "center")
+    tc_pr.append(v)
+
+
+def add_page_field(paragraph, role: str = "song", size_pt: float = 14) -> None:
+    """A PAGE field, so Word numbers the pages itself."""
+    r = run(paragraph, "", role, size_pt)
+    for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "1"), ("end", None)):
+        if kind:
+            fld = OxmlElement("w:fldChar")
+            fld.set(qn("w:fldCharType"), kind)
+            r._element.append(fld)
+        else:
+            tag = "w:instrText" if text.strip() == "PAGE" else "w:t"
+            el = OxmlElement(tag)
+            el.set(qn("xml:space"), "preserve")
+            el.text = text
+            r._element.append(el)
+
+
+def document_bytes(document, date: dt.date | None = None) -> bytes:
+    """Save with fixed core-property dates and ZIP timestamps (reproducible)."""
+    when = build_date(date)
+    props = document.core_properties
+    props.created = when
+    props.modified = when
+    props.last_printed = when
+    props.author = "publisher"
+    props.last_modified_by = "publisher"
+    props.revision = 1
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return normalise_zip(buffer.getvalue(), when)

@@ -1,0 +1,52 @@
+"""Jinja2 templates: a sandboxed, autoescaping environment; user templates override built-ins.
+
+Data is only ever passed as context, never compiled as a template (SPEC §6).
+"""
+from __future__ import annotations
+
+import functools
+from importlib import resources
+from pathlib import Path
+
+import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from ..errors import RenderError
+from ..text import cn_date
+
+
+def builtin_templates() -> Path:
+    """The shipped templates/ folder (the repository's, or the installed package's)."""
+    repo = Path(__file__).resolve().parents[2] / "templates"
+    if repo.is_dir():
+        return repo
+    return Path(str(resources.files("publisher.templates")))
+
+
+@functools.lru_cache(maxsize=8)
+def environment(user_dir: str | None = None) -> jinja2.Environment:
+    search = ([user_dir] if user_dir else []) + [str(builtin_templates())]
+    env = ImmutableSandboxedEnvironment(
+        loader=jinja2.FileSystemLoader(search),
+        autoescape=jinja2.select_autoescape(("html", "htm", "xml", "j2")),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True, lstrip_blocks=True,
+    )
+    env.filters["cn_date"] = cn_date
+    return env
+
+
+def render(name: str, context: dict, user_dir: Path | None = None) -> str:
+    """Render ``name`` (e.g. ``html/form.html.j2``); template faults become a located RenderError."""
+    env = environment(str(user_dir) if user_dir else None)
+    try:
+        template = env.get_template(name)
+        return template.render(**context)
+    except jinja2.TemplateSyntaxError as exc:
+        raise RenderError(f"{exc.filename or name}:{exc.lineno}: 错误: 模板语法错误：{exc.message}")
+    except jinja2.TemplateNotFound:
+        raise RenderError(f"{name}: 错误: 找不到模板文件")
+    except jinja2.UndefinedError as exc:
+        raise RenderError(f"{name}: 错误: 模板使用了不存在的变量（{exc.message}）")
+    except jinja2.sandbox.SecurityError as exc:
+        raise RenderError(f"{name}: 错误: 模板试图执行不允许的操作（{exc}），已拒绝")

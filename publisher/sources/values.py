@@ -1,0 +1,104 @@
+"""Cell values as users type them: numbers as text, dates in many forms."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+
+from ..errors import Findings, Location
+
+_NUMBER_TEXT = re.compile(r"^(-?\d+(?:\.\d+)?)(人|名|个|年|人次|所)?$")
+_DATE_FORMS = (
+    re.compile(r"^(\d{4})\s*[年./\-]\s*(\d{1,2})\s*[月./\-]\s*(\d{1,2})\s*日?$"),
+    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
+)
+
+
+def clean_text(value) -> str:
+    """A cell as text: numbers without '.0', surrounding blanks removed."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, (dt.datetime, dt.date)):
+        return value.strftime("%Y-%m-%d")
+    return str(value).replace("\u3000", " ").strip()
+
+
+def is_blank(value) -> bool:
+    return clean_text(value) == ""
+
+
+def parse_int(value, loc: Location, label: str, findings: Findings, field: str | None = None):
+    """A whole, non-negative number; text forms like ``１２`` or ``12人`` with a warning.
+
+    Returns None (and records an error) when the value cannot be a count.
+    """
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool):
+        findings.error(loc, "number.invalid", f"{label}应为数字，这里是“{value}”", field)
+        return None
+    number = None
+    if isinstance(value, (int, float)):
+        number = value
+    else:
+        text = unicodedata.normalize("NFKC", str(value)).strip().replace(",", "")
+        match = _NUMBER_TEXT.match(text)
+        if not match:
+            findings.error(loc, "number.invalid", f"{label}应为整数，这里是“{value}”", field)
+            return None
+        number = float(match.group(1)) if "." in match.group(1) else int(match.group(1))
+        findings.warning(loc, "number.text",
+                         f"{label}“{value}”是以文本形式输入的数字，已按 {match.group(1)} 读取；"
+                         "请在表格中改为数字格式", field)
+    if isinstance(number, float):
+        if number != number or number in (float("inf"), float("-inf")):
+            findings.error(loc, "number.invalid", f"{label}应为整数，这里是“{value}”", field)
+            return None
+        if not number.is_integer():
+            findings.error(loc, "number.fraction", f"{label}应为整数，这里是 {number:g}", field)
+            return None
+        number = int(number)
+    if number < 0:
+        findings.error(loc, "number.negative", f"{label}不能为负数，这里是 {number}", field)
+        return None
+    if number > 10_000_000:
+        findings.error(loc, "number.too_large", f"{label}为 {number}，数值过大，请核对", field)
+        return None
+    return number
+
+
+def parse_date(value, loc: Location, label: str, findings: Findings, field: str | None = None):
+    """A date from a date cell or text such as 2019年6月10日, 2019-06-10, 2019/6/10, 20190610."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = unicodedata.normalize("NFKC", str(value)).strip()
+    if isinstance(value, (int, float)):
+        text = clean_text(value)
+    for form in _DATE_FORMS:
+        match = form.match(text)
+        if match:
+            try:
+                return dt.date(*(int(part) for part in match.groups()))
+            except ValueError:
+                break
+    findings.error(loc, "date.invalid",
+                   f"{label}“{value}”不是有效日期，请写成 2019年6月10日 或 2019-06-10", field)
+    return None
+
+
+def find_date(text: str):
+    """The first date written inside a longer text (e.g. ``填表时间：2019年6月10日``), or None."""
+    text = unicodedata.normalize("NFKC", text)
+    match = re.search(r"(\d{4})\s*[年./\-]\s*(\d{1,2})\s*[月./\-]\s*(\d{1,2})", text)
+    if not match:
+        return None
+    try:
+        return dt.date(*(int(part) for part in match.groups()))
+    except ValueError:
+        return None
