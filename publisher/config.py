@@ -33,6 +33,7 @@ class Layout:
     seal_mm: float = 42.0
     double_sided: bool = True
     bold_levels_3_4: bool = False
+    paper: str = "A4"                 # admission letters: A4 | A5
 
 
 @dataclass
