@@ -20,7 +20,7 @@ from openpyxl.utils import get_column_letter, range_boundaries
 
 from ..errors import Findings, Location, SourceError
 from .schema import SCHEMAS, Column, fold_text, fold_title, title_index
-from .values import clean_text, find_date
+from .values import find_date
 
 HEADER_SCAN_ROWS = 40
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -214,8 +214,16 @@ def _row_text(values: list) -> list[str]:
     return [fold_text(v) for v in values if v is not None and fold_text(v)]
 
 
-def _scan_meta(table: Table, texts: list[str], loc: Location) -> None:
-    for text in texts:
+_LABELS = re.compile(r"^(填表单位(\(盖章\))?|填表时间|填表人|联系电话|发布日期|发布时间)[:：]?$")
+
+
+def _scan_meta(table: Table, values: list, row_loc: Location) -> None:
+    cells = [(col, fold_text(v)) for col, v in enumerate(values, start=1) if fold_text(v)]
+    for index, (col, text) in enumerate(cells):
+        if _LABELS.match(text) and index + 1 < len(cells) and not _LABELS.match(cells[index + 1][1]):
+            # the label in one cell, its value typed in the next one
+            text = text + cells[index + 1][1]
+        loc = row_loc.at(column=get_column_letter(col))
         for part in re.split(r"(?=填表单位|填表时间|填表人|联系电话|发布日期|发布时间)", text):
             if part.startswith("填表单位"):
                 unit = re.sub(r"^填表单位(\(盖章\))?[:：]?", "", part).strip()
@@ -254,7 +262,7 @@ def read_table(path: Path, display: str, kinds=None) -> Table:
         loc = Location(display, sheet.name, number)
         texts = _row_text(values)
         if number < header_row:
-            _scan_meta(table, texts, loc)
+            _scan_meta(table, values, loc)
             if texts and "title" not in table.meta and len(set(texts)) == 1 and len(texts[0]) > 6 \
                     and not texts[0].startswith(("填表", "附件", "发布")):
                 table.meta["title"] = texts[0]
@@ -267,7 +275,7 @@ def read_table(path: Path, display: str, kinds=None) -> Table:
         if texts[0] in ("…", "...", "……") and len(texts) == 1:
             continue
         if _FOOTER.match(texts[0]):
-            _scan_meta(table, texts, loc)
+            _scan_meta(table, values, loc)
             continue
         record = _record(values, positions, display, sheet.name, number)
         if any(texts[0].startswith(w) for w in _TOTAL_WORDS):
