@@ -109,6 +109,8 @@ def run_checks(project: Project, registry_path: Path | None = None) -> Findings:
                 if source.kind in ("registrations", "admissions"):
                     checks.check_registry(source.model, registry, findings)
     _check_ids_across(project, findings)
+    from .glyphs import check_glyphs
+    check_glyphs(project, findings)
     return findings
 
 
