@@ -1,0 +1,149 @@
+"""The seal placeholder (GB/T 9704 印章 position, never a realistic seal).
+
+A dashed red circle, by default 42 mm across, with （印章） centred in 小四
+(12 pt); no star, no emblem, no curved name.  An authorised seal image from the
+config (``config.seal_image()``) replaces the circle at the same size.
+
+``seal_svg`` gives inline markup for HTML/PDF; ``docx_seal`` adds a floating
+shape (DrawingML with a VML fallback) or a floating picture anchored to a
+python-docx paragraph.
+"""
+from __future__ import annotations
+
+import html
+import itertools
+from pathlib import Path
+
+from docx.oxml import parse_xml
+from docx.shared import Mm
+
+from .fonts import ROLES, stack
+
+LABEL = "（印章）"
+LABEL_PT = 12           # 小四
+DEFAULT_MM = 42
+DEFAULT_COLOR = "#E8380D"
+DASH_MM = (3.0, 1.6)    # dash, gap
+STROKE_MM = 0.6
+
+
+def seal_svg(diameter_mm: float = DEFAULT_MM, color: str = DEFAULT_COLOR, image: Path | None = None,
+             fonts_dir: Path | None = None) -> str:
+    """Inline markup (an <svg>, or an <img> of an authorised seal image) ``diameter_mm`` wide."""
+    d = float(diameter_mm)
+    if image is not None:
+        src = html.escape(Path(image).resolve().as_uri(), quote=True)
+        return (f'<img class="seal" src="{src}" alt="{LABEL}" '
+                f'style="width:{d:g}mm;height:{d:g}mm;display:block">')
+    c = html.escape(color, quote=True)
+    r = d / 2 - STROKE_MM / 2
+    family = html.escape(stack("song", fonts_dir), quote=True)
+    font_mm = LABEL_PT * 25.4 / 72
+    return (
+        f'<svg class="seal" xmlns="http://www.w3.org/2000/svg" width="{d:g}mm" height="{d:g}mm" '
+        f'viewBox="0 0 {d:g} {d:g}" style="display:block">'
+        f'<circle cx="{d / 2:g}" cy="{d / 2:g}" r="{r:g}" fill="none" stroke="{c}" '
+        f'stroke-width="{STROKE_MM:g}" stroke-dasharray="{DASH_MM[0]:g} {DASH_MM[1]:g}"/>'
+        f'<text x="{d / 2:g}" y="{d / 2 + font_mm * 0.36:g}" text-anchor="middle" fill="{c}" '
+        f'font-size="{font_mm:.3f}" font-family="{family}">{LABEL}</text>'
+        f'</svg>'
+    )
+
+
+_ids = itertools.count(1)
+
+_NS = ('xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+       'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
+       'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+       'xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture" '
+       'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" '
+       'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" '
+       'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+       'xmlns:v="urn:schemas-microsoft-com:vml" '
+       'xmlns:o="urn:schemas-microsoft-com:office:office" '
+       'xmlns:w10="urn:schemas-microsoft-com:office:word"')
+
+
+def _emu(mm: float) -> int:
+    return int(Mm(mm))
+
+
+def _anchor_open(shape_id: int, name: str, d_emu: int, h_emu: int, v_emu: int, behind: bool) -> str:
+    return (
+        f'<wp:anchor distT="0" distB="0" distL="0" distR="0" simplePos="0" relativeHeight="{251658240 + shape_id}" '
+        f'behindDoc="{1 if behind else 0}" locked="0" layoutInCell="1" allowOverlap="1">'
+        f'<wp:simplePos x="0" y="0"/>'
+        f'<wp:positionH relativeFrom="column"><wp:posOffset>{h_emu}</wp:posOffset></wp:positionH>'
+        f'<wp:positionV relativeFrom="paragraph"><wp:posOffset>{v_emu}</wp:posOffset></wp:positionV>'
+        f'<wp:extent cx="{d_emu}" cy="{d_emu}"/>'
+        f'<wp:effectExtent l="0" t="0" r="0" b="0"/>'
+        f'<wp:wrapNone/>'
+        f'<wp:docPr id="{shape_id}" name="{name} {shape_id}" descr="{LABEL}"/>'
+        f'<wp:cNvGraphicFramePr/>'
+    )
+
+
+def docx_seal(paragraph, diameter_mm: float = DEFAULT_MM, h_offset_mm: float = 0, v_offset_mm: float = 0,
+              color: str = DEFAULT_COLOR, image: Path | None = None, behind: bool = False):
+    """Float a seal placeholder (or the authorised ``image``) over the text, anchored to ``paragraph``.
+
+    The circle's left edge is ``h_offset_mm`` from the left edge of the column
+    and its top edge ``v_offset_mm`` below the top of ``paragraph`` (negative:
+    above).  It does not move text (wrap none); ``behind`` puts it behind the
+    text, else in front.  Returns the run holding the shape.
+    """
+    d_emu, h_emu, v_emu = _emu(diameter_mm), _emu(h_offset_mm), _emu(v_offset_mm)
+    shape_id = 1000 + next(_ids)
+    hex_color = color.lstrip("#").upper()
+    run = paragraph.add_run()
+    if image is not None:
+        r_id, _ = paragraph.part.get_or_add_image(str(image))
+        xml = (
+            f'<w:drawing {_NS}>' + _anchor_open(shape_id, "Seal", d_emu, h_emu, v_emu, behind) +
+            f'<a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture">'
+            f'<pic:pic><pic:nvPicPr><pic:cNvPr id="{shape_id}" name="seal.png"/><pic:cNvPicPr/></pic:nvPicPr>'
+            f'<pic:blipFill><a:blip r:embed="{r_id}"/><a:stretch><a:fillRect/></a:stretch></pic:blipFill>'
+            f'<pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{d_emu}" cy="{d_emu}"/></a:xfrm>'
+            f'<a:prstGeom prst="rect"><a:avLst/></a:prstGeom></pic:spPr></pic:pic>'
+            f'</a:graphicData></a:graphic></wp:anchor></w:drawing>'
+        )
+        run._r.append(parse_xml(xml))
+        return run
+
+    font = ROLES["song"].docx_name
+    line_emu = _emu(STROKE_MM)
+    # Text box insets 0 and the label vertically centred in the ellipse.
+    label_run = (f'<w:r><w:rPr><w:rFonts w:ascii="{font}" w:hAnsi="{font}" w:eastAsia="{font}" w:cs="{font}"/>'
+                 f'<w:color w:val="{hex_color}"/><w:sz w:val="{LABEL_PT * 2}"/><w:szCs w:val="{LABEL_PT * 2}"/>'
+                 f'</w:rPr><w:t>{LABEL}</w:t></w:r>')
+    label_par = (f'<w:p><w:pPr><w:snapToGrid w:val="0"/><w:spacing w:before="0" w:after="0" w:line="240" '
+                 f'w:lineRule="auto"/><w:ind w:left="0" w:right="0" w:firstLine="0"/><w:jc w:val="center"/></w:pPr>'
+                 f'{label_run}</w:p>')
+    dml = (
+        _anchor_open(shape_id, "Seal", d_emu, h_emu, v_emu, behind) +
+        f'<a:graphic><a:graphicData uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape">'
+        f'<wps:wsp><wps:cNvSpPr/>'
+        f'<wps:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{d_emu}" cy="{d_emu}"/></a:xfrm>'
+        f'<a:prstGeom prst="ellipse"><a:avLst/></a:prstGeom><a:noFill/>'
+        f'<a:ln w="{line_emu}"><a:solidFill><a:srgbClr val="{hex_color}"/></a:solidFill>'
+        f'<a:prstDash val="dash"/></a:ln></wps:spPr>'
+        f'<wps:txbx><w:txbxContent>{label_par}</w:txbxContent></wps:txbx>'
+        f'<wps:bodyPr rot="0" vert="horz" wrap="square" lIns="0" tIns="0" rIns="0" bIns="0" anchor="ctr" '
+        f'anchorCtr="0"><a:noAutofit/></wps:bodyPr>'
+        f'</wps:wsp></a:graphicData></a:graphic></wp:anchor>'
+    )
+    pt = lambda mm: f"{mm * 72 / 25.4:.2f}pt"  # noqa: E731
+    vml = (
+        f'<w:pict><v:oval id="Seal{shape_id}" o:spid="_x0000_s{shape_id}" filled="f" strokecolor="#{hex_color}" '
+        f'strokeweight="{pt(STROKE_MM)}" '
+        f'style="position:absolute;margin-left:{pt(h_offset_mm)};margin-top:{pt(v_offset_mm)};'
+        f'width:{pt(diameter_mm)};height:{pt(diameter_mm)};z-index:{-1 if behind else 251659264 + shape_id};'
+        f'mso-position-horizontal-relative:text;mso-position-vertical-relative:text;v-text-anchor:middle">'
+        f'<v:stroke dashstyle="dash"/>'
+        f'<v:textbox inset="0,0,0,0"><w:txbxContent>{label_par}</w:txbxContent></v:textbox>'
+        f"</v:oval></w:pict>"
+    )
+    xml = (f'<mc:AlternateContent {_NS}><mc:Choice Requires="wps"><w:drawing>{dml}</w:drawing></mc:Choice>'
+           f'<mc:Fallback>{vml}</mc:Fallback></mc:AlternateContent>')
+    run._r.append(parse_xml(xml))
+    return run
