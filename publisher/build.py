@@ -7,7 +7,6 @@ atomic output folder with a manifest.
 from __future__ import annotations
 
 import importlib
-from importlib import resources
 from pathlib import Path
 
 from .errors import CheckFailed, Findings
@@ -29,7 +28,7 @@ def default_source_dir() -> Path:
     local = Path("catalogs")
     if local.is_dir():
         return local
-    return Path(str(resources.files("publisher.demo")))
+    return Path(__file__).resolve().parent / "demo"      # shipped as publisher.demo
 
 
 def is_project(folder: Path) -> bool:

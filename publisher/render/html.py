@@ -5,7 +5,6 @@ Data is only ever passed as context, never compiled as a template (SPEC §6).
 from __future__ import annotations
 
 import functools
-from importlib import resources
 from pathlib import Path
 
 import jinja2
@@ -17,10 +16,11 @@ from ..text import cn_date
 
 def builtin_templates() -> Path:
     """The shipped templates/ folder (the repository's, or the installed package's)."""
-    repo = Path(__file__).resolve().parents[2] / "templates"
-    if repo.is_dir():
+    package = Path(__file__).resolve().parents[1]
+    repo = package.parent / "templates"
+    if repo.is_dir() and (package.parent / "pyproject.toml").is_file():
         return repo
-    return Path(str(resources.files("publisher.templates")))
+    return package / "templates"            # installed: shipped as publisher.templates
 
 
 @functools.lru_cache(maxsize=8)
