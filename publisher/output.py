@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
+from .errors import UsageError
 
 MANIFEST = "manifest.json"
 
@@ -36,10 +37,17 @@ class OutputFolder:
         self.command = command or " ".join(["publisher", *sys.argv[1:]])
         self.tmp: Path | None = None
         self.written: list[str] = []
+        self._seen: set[str] = set()
 
     def __enter__(self) -> "OutputFolder":
-        parent = self.target.resolve().parent
-        parent.mkdir(parents=True, exist_ok=True)
+        self._refuse_unsafe_target()
+        self.target = self.target.resolve()
+        parent = self.target.parent
+        try:
+            parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise UsageError(f"{parent}: 错误: 无法创建输出文件夹（{exc.strerror}）")
+        _remove_stale(parent, self.target.name)
         self.tmp = parent / f".{self.target.name}.tmp-{os.getpid()}"
         if self.tmp.exists():
             shutil.rmtree(self.tmp)
@@ -57,6 +65,16 @@ class OutputFolder:
             self._discard()
         return False
 
+    def _refuse_unsafe_target(self) -> None:
+        """The target is swapped as a whole: it must be a folder, and not the one we are standing in."""
+        target = self.target.resolve()
+        if target.exists() and not target.is_dir():
+            raise UsageError(f"{self.target}: 错误: 输出位置是一个已有的文件，不是文件夹；请用 -o 指定一个文件夹")
+        cwd = Path.cwd().resolve()
+        if target == cwd or target in cwd.parents or target.parent == target:
+            raise UsageError(f"{self.target}: 错误: 不能把当前文件夹或其上级文件夹作为输出文件夹；"
+                             "请用 -o 指定一个单独的文件夹，如 -o output")
+
     # ------------------------------------------------------------- writing
     def path(self, relname: str) -> Path:
         """A path inside the run's folder to write ``relname`` to (folders made)."""
@@ -66,7 +84,8 @@ class OutputFolder:
         full = self.tmp / rel
         full.parent.mkdir(parents=True, exist_ok=True)
         key = rel.as_posix()
-        if key not in self.written:
+        if key not in self._seen:
+            self._seen.add(key)
             self.written.append(key)
         return full
 
@@ -109,8 +128,16 @@ class OutputFolder:
         self._write_manifest(old_entries)
         if self.target.exists():
             backup = self.target.parent / f".{self.target.name}.old-{os.getpid()}"
+            if backup.exists():
+                shutil.rmtree(backup, ignore_errors=True)
             os.replace(self.target, backup)
-            os.replace(self.tmp, self.target)
+            try:
+                os.replace(self.tmp, self.target)
+            except BaseException:
+                # Ctrl-C or an OS error between the two renames: put the old folder back.
+                if not self.target.exists():
+                    os.replace(backup, self.target)
+                raise
             shutil.rmtree(backup, ignore_errors=True)
         else:
             os.replace(self.tmp, self.target)
@@ -132,6 +159,28 @@ class OutputFolder:
         (self.tmp / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", "utf-8")
 
 
+def _remove_stale(parent: Path, name: str) -> None:
+    """Temporary folders left by a run that was killed outright (no chance to clean up)."""
+    for kind in ("tmp", "old"):
+        for stale in parent.glob(f".{name}.{kind}-*"):
+            pid = stale.name.rsplit("-", 1)[-1]
+            if not pid.isdigit() or int(pid) == os.getpid() or _alive(int(pid)):
+                continue
+            if kind == "old" and not (parent / name).exists():
+                continue          # the only copy of an interrupted swap: leave it for a person to see
+            shutil.rmtree(stale, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
 def _display(path: Path) -> str:
     try:
         return path.resolve().relative_to(Path.cwd()).as_posix()
@@ -141,6 +190,9 @@ def _display(path: Path) -> str:
 
 def verify(folder: Path) -> list[str]:
     """Problems found when recomputing a folder's manifest (empty list: all good)."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        return [f"{folder}: 输出文件夹不存在"]
     manifest_path = folder / MANIFEST
     if not manifest_path.is_file():
         return [f"{folder}: 找不到 {MANIFEST}，这不是 publisher 的输出文件夹"]
@@ -149,9 +201,16 @@ def verify(folder: Path) -> list[str]:
         entries = manifest["outputs"]
     except (ValueError, KeyError, TypeError):
         return [f"{manifest_path}: 清单文件已损坏，无法核对"]
+    if not isinstance(entries, list) or not all(isinstance(e, dict) and isinstance(e.get("path"), str)
+                                                 for e in entries):
+        return [f"{manifest_path}: 清单文件已损坏（outputs 项缺少 path），无法核对"]
     problems = []
     for entry in entries:
-        path = folder / entry["path"]
+        rel = Path(entry["path"])
+        if rel.is_absolute() or ".." in rel.parts:
+            problems.append(f"{entry['path']}: 清单中的路径指向输出文件夹以外，已拒绝核对")
+            continue
+        path = folder / rel
         if not path.is_file():
             problems.append(f"{entry['path']}: 文件缺失")
         elif path.stat().st_size != entry.get("size") or sha256_file(path) != entry.get("sha256"):
@@ -161,3 +220,12 @@ def verify(folder: Path) -> list[str]:
         if path.is_file() and path.relative_to(folder).as_posix() not in listed:
             problems.append(f"{path.relative_to(folder).as_posix()}: 不在清单中（多出的文件）")
     return problems
+
+
+_UNSAFE = str.maketrans({c: "_" for c in '/\\:*?"<>|\0'})
+
+
+def safe_name(text: str, default: str = "未命名") -> str:
+    """A school or city name usable as one file or folder name (no separators, no '..')."""
+    name = "".join(ch for ch in str(text).translate(_UNSAFE) if ch >= " ").strip().strip(".")
+    return name[:100] or default
