@@ -5,6 +5,7 @@ so ``publisher check registrations.xlsx catalog.yaml`` and ``check DIR`` agree.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -57,7 +58,8 @@ def load_project(paths, config: ProjectConfig | None = None, kinds=None) -> Proj
         try:
             config = load_config(folder, findings)
         except SourceError as exc:
-            findings.error(Location(str(folder / "publisher.yaml")), "file.unreadable", _strip(exc.message))
+            config_file = str(folder / "publisher.yaml")
+            findings.error(_where(config_file, exc.message), "file.unreadable", _strip(exc.message))
             config = ProjectConfig(root=folder.resolve())
     project = Project(config, findings=findings, root=root)
     files = []
@@ -70,7 +72,7 @@ def load_project(paths, config: ProjectConfig | None = None, kinds=None) -> Proj
         try:
             source = load_source(path, display, kinds, config)
         except SourceError as exc:
-            findings.error(Location(display), "file.unreadable", _strip(exc.message))
+            findings.error(_where(display, exc.message), "file.unreadable", _strip(exc.message))
             continue
         except RecursionError:
             findings.error(Location(display), "file.unreadable", "文件嵌套层次过深，无法读取")
@@ -80,6 +82,19 @@ def load_project(paths, config: ProjectConfig | None = None, kinds=None) -> Proj
         project.sources.append(source)
         findings.extend(source.findings)
     return project
+
+
+def _where(display: str, message: str) -> Location:
+    """The location a SourceError message starts with ('FILE:LINE' or 'FILE:SHEET!第N行'), kept."""
+    prefix = message.split(": 错误: ", 1)[0] if ": 错误: " in message else ""
+    rest = prefix[len(display):] if prefix.startswith(display) else ""
+    match = re.fullmatch(r":(\d+)", rest)
+    if match:
+        return Location(display, line=int(match.group(1)))
+    match = re.fullmatch(r":(.+?)!第(\d+)行", rest)
+    if match:
+        return Location(display, match.group(1), int(match.group(2)))
+    return Location(display)
 
 
 def _strip(message: str) -> str:
