@@ -71,7 +71,10 @@ def _load_yaml_source(path: Path, display: str, findings: Findings, kinds, confi
 
 
 def _type_name(value) -> str:
-    return {list: "列表", str: "文本"}.get(type(value), type(value).__name__)
+    for kind, name in ((list, "列表"), (str, "文本"), (bool, "真假值"), (int, "数字"), (float, "数字")):
+        if isinstance(value, kind):
+            return name
+    return "空" if value is None else "其他内容"
 
 
 SOURCE_SUFFIXES = (".yaml", ".yml", ".xlsx", ".xlsm", ".csv", ".xls")
