@@ -87,6 +87,29 @@ def read_text(path: Path, display: str) -> str:
     raise SourceError(f"{display}: 错误: 文件编码无法识别，请另存为 UTF-8 编码")
 
 
+# PyYAML's problems, said in Chinese (the English text stays in brackets for a maintainer).
+_PROBLEMS = (
+    ("found character '\\t'", "用了制表符（Tab）缩进；YAML 只能用空格缩进"),
+    ("mapping values are not allowed", "这一行的缩进不对，或冒号后少了空格"),
+    ("did not find expected key", "缩进与上下行不一致"),
+    ("expected <block end>", "缩进与上下行不一致"),
+    ("found unexpected end of stream", "文件在引号或括号闭合之前就结束了（缺少右引号或右括号）"),
+    ("found unexpected ':'", "冒号的位置不对（冒号后要有空格；含冒号的文字请加引号）"),
+    ("expected ',' or ']'", "方括号 [ ] 没有闭合"),
+    ("expected ',' or '}'", "花括号 { } 没有闭合"),
+    ("could not determine a constructor", "含有不支持的标签（以 ! 开头），出于安全原因不予执行"),
+    ("found undefined alias", "引用了未定义的别名（*…）"),
+    ("unhashable key", "键不能是列表或键值对"),
+)
+
+
+def _explain(problem: str) -> str:
+    for english, chinese in _PROBLEMS:
+        if english in problem:
+            return f"{chinese}（{problem}）"
+    return f"请检查缩进、冒号和引号（{problem}）"
+
+
 def load_yaml(path: Path, display: str, findings: Findings):
     """Parse a YAML file; syntax errors become a SourceError naming the line."""
     text = read_text(path, display)
@@ -99,8 +122,10 @@ def load_yaml(path: Path, display: str, findings: Findings):
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         where = f"{display}:{line}" if line else display
-        raise SourceError(f"{where}: 错误: YAML 格式有误（{exc.problem or exc.context}），"
-                          "请检查缩进、冒号和引号")
+        if exc.context_mark and "quoted scalar" in (exc.context or ""):
+            opened = exc.context_mark.line + 1       # where the quote opened, not where the file ended
+            raise SourceError(f"{display}:{opened}: 错误: YAML 格式有误：第{opened}行的引号没有闭合，请补上右引号")
+        raise SourceError(f"{where}: 错误: YAML 格式有误：{_explain(exc.problem or exc.context or '')}")
     except yaml.YAMLError as exc:
         raise SourceError(f"{display}: 错误: YAML 格式有误（{exc}）")
     finally:
