@@ -27,3 +27,20 @@ def test_unreadable_yaml_keeps_its_line(runner):
 def test_missing_columns_keep_sheet_and_row(runner):
     _, findings = run_json(runner, BAD / "registrations_missing_columns.xlsx")
     assert (findings[0]["sheet"], findings[0]["row"]) == ("Sheet1", 1)
+
+
+def test_top_level_list_is_named_in_chinese(runner):
+    result = runner.invoke(main, ["check", str(BAD / "yaml_list_top.yaml")], catch_exceptions=False)
+    assert "这里是列表" in result.output and "LList" not in result.output
+
+
+def test_yaml_syntax_errors_explained_in_chinese(runner):
+    expected = {"yaml_tabs.yaml": ":3: 错误: YAML 格式有误：用了制表符（Tab）缩进",
+                "yaml_bad_indent.yaml": ":3: 错误: YAML 格式有误：这一行的缩进不对",
+                "yaml_unclosed_quote.yaml": ":2: 错误: YAML 格式有误：第2行的引号没有闭合",
+                "yaml_python_tag.yaml": ":2: 错误: YAML 格式有误：含有不支持的标签",
+                "publisher_config_broken.yaml": "YAML 格式有误：方括号 [ ] 没有闭合"}
+    for name, text in expected.items():
+        result = runner.invoke(main, ["check", str(BAD / name)], catch_exceptions=False)
+        assert result.exit_code == 1
+        assert text in result.output, result.output
