@@ -46,6 +46,11 @@ def guarded(fn):
             sys.exit(130)
         except (click.exceptions.Exit, click.ClickException, SystemExit):
             raise
+        except BrokenPipeError:
+            # output piped into `head` and the reader has gone: stop quietly, as cat does
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            sys.exit(1)
         except Exception as exc:  # a bug in publisher, not the user's fault
             if os.environ.get("PUBLISHER_DEBUG"):
                 raise
