@@ -44,3 +44,11 @@ def test_yaml_syntax_errors_explained_in_chinese(runner):
         result = runner.invoke(main, ["check", str(BAD / name)], catch_exceptions=False)
         assert result.exit_code == 1
         assert text in result.output, result.output
+
+
+def test_output_piped_into_head_is_no_internal_error():
+    import subprocess
+    import sys
+    proc = subprocess.run(f'"{sys.executable}" -m publisher check "{BAD}" | head -c 10', shell=True,
+                          capture_output=True, text=True, timeout=120)
+    assert "内部错误" not in proc.stderr and "Traceback" not in proc.stderr
