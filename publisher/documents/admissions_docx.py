@@ -1,0 +1,144 @@
+"""DOCX letters fast: the docxtpl template is rendered once, each student's DOCX is a ZIP from it.
+
+``prepare`` renders ``docx/letter.docx`` with a token (``@@field@@``) for every
+variable, adds the seal placeholder over the signature and keeps the package's
+parts.  ``student_docx`` then only substitutes XML-escaped values into
+``word/document.xml``; every other part is copied byte for byte.
+"""
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from ..errors import RenderError
+from ..render.html import builtin_templates
+from ..render.package import build_date
+
+TEMPLATE = "docx/letter.docx"
+FIELDS = ("number", "school", "name", "gender", "ethnicity", "id_no", "card_no", "phone", "home", "major",
+          "level", "years", "report_date", "report_place", "address", "school_phone", "signed_on")
+TOKEN = re.compile(r"@@(\w+)@@")
+SEAL_IDS = re.compile(r'(<wp:docPr id="|<pic:cNvPr id="|name="Seal |id="Seal|_x0000_s)\d+')
+PAPERS = {"A4": (210, 297, {"top": 30, "bottom": 25, "left": 28, "right": 26}, 1.0),
+          "A5": (148, 210, {"top": 15, "bottom": 12, "left": 16, "right": 14}, 0.7)}
+
+
+@dataclass
+class DocxKit:
+    """The rendered template of one run: parts as bytes, document.xml split around the body."""
+
+    parts: list                # (name, bytes or None for document.xml)
+    head: str                  # document.xml up to and including <w:body>
+    body: str                  # the letter's paragraphs, with @@tokens@@ and @@sid@@
+    tail: str                  # sectPr and closing tags
+    when: tuple                # ZIP entry time
+
+    def xml(self, letter, sid: int = 1001, first: bool = True) -> str:
+        values = letter.context()
+        body = TOKEN.sub(lambda m: escape(str(values.get(m.group(1), ""))) if m.group(1) != "sid" else str(sid),
+                         self.body)
+        if not first:
+            body = body.replace("<w:pPr>", "<w:pPr><w:pageBreakBefore/>", 1)
+        return body
+
+
+def template_path(config) -> Path:
+    user = Path(config.templates) / TEMPLATE if config is not None and config.templates else None
+    return user if user is not None and user.is_file() else builtin_templates() / TEMPLATE
+
+
+def prepare(config, date=None) -> DocxKit:
+    """Render the letter template once with tokens; the seal goes over the signature."""
+    from docx import Document
+    from docxtpl import DocxTemplate
+    from ..render.docx import document_bytes
+    from ..render.seal import docx_seal
+    path = template_path(config)
+    try:
+        tpl = DocxTemplate(str(path))
+        unknown = set(tpl.get_undeclared_template_variables()) - set(FIELDS)
+        if unknown:
+            raise RenderError(f"{path}: 错误: 模板使用了不存在的变量 {'、'.join(sorted(unknown))}；"
+                              f"可用的有 {'、'.join(FIELDS)}")
+        tpl.render({f: f"@@{f}@@" for f in FIELDS}, autoescape=True)
+        buffer = io.BytesIO()
+        tpl.save(buffer)
+    except RenderError:
+        raise
+    except Exception as exc:  # a user's template that docxtpl cannot render
+        raise RenderError(f"{path}: 错误: 通知书模板无法生成（{type(exc).__name__}: {exc}）")
+    document = Document(io.BytesIO(buffer.getvalue()))
+    layout = config.layout if config is not None else None
+    signature = [p for p in document.paragraphs if p.text.strip() == "@@school@@"]
+    seal = getattr(getattr(config, "issuer", None), "seal", "placeholder")
+    if signature and seal != "none":
+        diameter = float(getattr(layout, "seal_mm", 42) or 42)
+        section = document.sections[0]
+        text_width = (section.page_width - section.left_margin - section.right_margin) / 36000
+        indent = (signature[-1].paragraph_format.left_indent or 0) / 36000
+        centre = indent + (text_width - indent) / 2
+        docx_seal(signature[-1], diameter, centre - diameter / 2, -diameter / 2 + 4,
+                  color=getattr(layout, "red", "#E8380D"), image=config.seal_image() if config else None)
+    data = document_bytes(document, date)
+    parts = []
+    xml = ""
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        for info in package.infolist():
+            content = package.read(info.filename)
+            if info.filename == "word/document.xml":
+                xml = content.decode("utf-8")
+                parts.append((info.filename, None))
+            else:
+                parts.append((info.filename, content))
+    paper = getattr(layout, "paper", "A4") if layout is not None else "A4"
+    xml = _paper(xml, str(paper).upper())
+    xml = SEAL_IDS.sub(lambda m: m.group(1) + "@@sid@@", xml)
+    xml = re.sub(r'relativeHeight="\d+"', 'relativeHeight="251659264"', xml)
+    xml = re.sub(r"z-index:\d+", "z-index:251659264", xml)
+    start = xml.index("<w:body>") + len("<w:body>")
+    end = xml.rindex("<w:sectPr")
+    when = build_date(date)
+    return DocxKit(parts, xml[:start], xml[start:end], xml[end:],
+                   (max(when.year, 1980), when.month, when.day, when.hour, when.minute, when.second))
+
+
+def _paper(xml: str, paper: str) -> str:
+    """A5 letters: page and margins of A5, every font size scaled so a letter stays on one page."""
+    if paper not in PAPERS or paper == "A4":
+        return xml
+    width, height, margins, scale = PAPERS[paper]
+    twips = lambda mm: str(round(mm / 25.4 * 1440))  # noqa: E731
+    xml = re.sub(r'<w:pgSz [^>]*/>', f'<w:pgSz w:w="{twips(width)}" w:h="{twips(height)}"/>', xml)
+    xml = re.sub(r'<w:pgMar ([^>]*)/>', lambda m: "<w:pgMar " + re.sub(
+        r'w:(top|bottom|left|right)="\d+"', lambda a: f'w:{a.group(1)}="{twips(margins[a.group(1)])}"',
+        m.group(1)) + "/>", xml)
+    xml = re.sub(r'(<w:szC?s? w:val=")(\d+)', lambda m: m.group(1) + str(max(14, round(int(m.group(2)) * scale))), xml)
+    xml = re.sub(r'(w:left=")(\d+)(")', lambda m: m.group(1) + str(round(int(m.group(2)) * scale)) + m.group(3), xml)
+    return xml
+
+
+def _zip(kit: DocxKit, document_xml: str) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as package:
+        for name, content in kit.parts:
+            entry = zipfile.ZipInfo(name, date_time=kit.when)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            entry.create_system = 0
+            package.writestr(entry, document_xml.encode("utf-8") if content is None else content)
+    return out.getvalue()
+
+
+def student_docx(kit: DocxKit, letter) -> bytes:
+    """One student's letter as a DOCX."""
+    return _zip(kit, kit.head + kit.xml(letter) + kit.tail)
+
+
+def combined_docx(kit: DocxKit, letters) -> bytes:
+    """Every letter of a school in one DOCX, one a page (seal shape ids kept unique)."""
+    body = "".join(kit.xml(letter, 1001 + i, first=(i == 0)) for i, letter in enumerate(letters))
+    return _zip(kit, kit.head + body + kit.tail)
