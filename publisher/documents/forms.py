@@ -1,0 +1,322 @@
+"""The seed's two forms: 附件1 (进展情况表, from progress) and 附件2 (登记汇总表, from registrations).
+
+Each form is first turned into a ``Form`` (title, 填表单位 line, header cells,
+body rows, 总计 row, 填表人 line), a plain object that the three renderers
+share: ``xlsx_bytes``, ``docx_bytes`` and ``pdf_bytes`` (through the HTML
+templates ``html/form.html.j2`` + ``html/form_body.html.j2`` + ``html/form.css``).
+All pages are A4 landscape and the table header repeats on every printed page.
+
+Entry points
+- ``make_form(form, folder, data, config, catalog, city, formats, mask)`` —
+  ``publisher form``: one form into an OutputFolder, returns the paths written.
+- ``build_project(project, out, prefix, formats, mask, echo)`` — ``publisher build``:
+  附件1 from every progress source (not in a project holding several cities'
+  returns: the compilation deals with those), 附件2 from every registrations source.
+
+For the notice, which prints these forms as attachment pages of a 公文:
+- ``form_html(form, data=None, config=None, city=None, blank=True, mask=False,
+  with_title=True) -> str`` — an HTML fragment ``<div class="pub-form">…</div>``
+  holding the title (unless ``with_title=False``), the 填表单位 line with the seal
+  placeholder, the table and the 填表人 line, preceded by a ``<style>`` whose rules
+  are all scoped under ``.pub-form``. No "附件1" label and no @page rules: the
+  notice sets the landscape page and its own label.
+- ``add_form_docx(document, form, data=None, config=None, city=None, blank=True,
+  mask=False, with_title=True)`` — appends the same into a python-docx Document at
+  its end; the caller must already have made the landscape section.
+``data`` is a ``Source`` or a model (``Progress`` / ``PersonList``).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from ..config import ProjectConfig
+from ..domain.models import COUNT_FIELDS, PersonList, Progress
+from ..domain.people import mask_id, mask_phone
+from ..errors import UsageError
+from ..text import cn_date
+
+FORMS = ("attachment1", "attachment2")
+LABELS = {"attachment1": "附件1", "attachment2": "附件2"}
+A1_TITLE = "全省技工院校服务脱贫攻坚工作进展情况表"
+A2_TITLE = "{city}精准技能扶贫对象登记汇总表"
+BLANK_UNIT = "        市人力资源社会保障局"
+BLANK_DATE = "      年   月   日"
+XLSX_BLANK_ROWS = 30
+PRINT_BLANK_ROWS = {"attachment1": 10, "attachment2": 12}   # what fits one landscape page
+
+
+@dataclass(frozen=True)
+class Col:
+    key: str
+    title: str          # the seed's title; "\n" marks where the seed breaks the line
+    weight: float       # relative print width
+    xlsx_width: float   # Excel column width in characters
+    kind: str = "text"  # seq | text | int | id
+    group: str = ""     # the upper header cell it sits under (附件1)
+
+
+A1_COLUMNS = (
+    Col("seq", "序号", 5, 6, "seq"),
+    Col("school", "学校名称", 26, 30),
+    Col("enrolled", "当年招收建档立卡贫困家庭子女人数（人）", 12, 16, "int", "技工教育情况"),
+    Col("in_school", "建档立卡贫困\n家庭子女在校生人数（人）", 12, 16, "int", "技工教育情况"),
+    Col("graduates", "建档立卡贫困\n家庭子女毕业生人数（人）", 12, 16, "int", "技工教育情况"),
+    Col("employed", "建档立卡贫困家庭子女毕业生就业人数（人）", 12, 16, "int", "技工教育情况"),
+    Col("trained", "当年面向建档立卡贫困家庭劳动者开展职业培训人数（人）", 14, 18, "int", "职业培训情况"),
+    Col("trained_employed", "培训后就业创业人数（人）", 12, 16, "int", "职业培训情况"),
+)
+# Print weights are millimetres of a 267 mm wide table at 10.5 pt: an 18-digit number
+# needs 38.5 mm in Noto Serif CJK (0.54 em a digit) with the cell padding.
+A2_COLUMNS = (
+    Col("seq", "序号", 11, 6, "seq"),
+    Col("name", "姓名", 16, 10),
+    Col("gender", "性别", 11, 6),
+    Col("ethnicity", "民族", 12, 8),
+    Col("card_no", "扶贫卡编号", 42, 22, "id"),
+    Col("id_no", "身份证号", 39, 22, "id"),
+    Col("phone", "联系电话", 28, 15, "id"),
+    Col("address", "家庭详细地址", 36, 36),
+    Col("school", "拟就读\n技工院校", 31, 24),
+)
+A2_OPTIONAL = (
+    Col("major", "拟就读专业", 20, 14),
+    Col("category", "人员类别", 21, 16),
+)
+# Parts of 家庭详细地址: kept in the XLSX (for sorting and filing), left off paper.
+A2_XLSX_ONLY = (
+    Col("county", "县（市、区）", 0, 12),
+    Col("town", "乡镇（街道）", 0, 12),
+    Col("village", "村（社区）", 0, 12),
+)
+
+
+@dataclass
+class HeadCell:
+    text: str
+    row: int            # 0-based header row
+    col: int            # 0-based column
+    rowspan: int = 1
+    colspan: int = 1
+
+
+@dataclass
+class Form:
+    """One form, ready for any renderer."""
+
+    form: str
+    label: str
+    title: str
+    unit: str           # after 填表单位（盖章）：
+    date: str           # after 填表时间：
+    columns: tuple
+    head: list          # HeadCell
+    head_rows: int
+    rows: list          # list of lists (values typed: int, str or None)
+    total: list         # 总计 row values per column (column 0 holds "总计")
+    total_span: int     # columns the 总计 label covers
+    filled_by: str = ""
+    phone: str = ""
+    blank: bool = False
+    city: str = ""
+    doc_date: dt.date | None = None
+    schools: list = field(default_factory=list)     # catalog schools (blank drop-downs)
+
+    @property
+    def table_pt(self) -> float:
+        """Table type size: 五号 (10.5 pt) while it fits, smaller for the widest 附件2."""
+        n = len(self.columns)
+        return 10.5 if n <= 11 else 9
+
+
+def _model(data):
+    return getattr(data, "model", data)
+
+
+def _head(columns) -> tuple[list, int]:
+    """Header cells: one row, or two when columns sit under a group title (附件1)."""
+    if not any(c.group for c in columns):
+        return [HeadCell(c.title, 0, i) for i, c in enumerate(columns)], 1
+    cells, i = [], 0
+    while i < len(columns):
+        col = columns[i]
+        if not col.group:
+            cells.append(HeadCell(col.title, 0, i, rowspan=2))
+            i += 1
+            continue
+        j = i
+        while j < len(columns) and columns[j].group == col.group:
+            cells.append(HeadCell(columns[j].title, 1, j))
+            j += 1
+        cells.append(HeadCell(col.group, 0, i, colspan=j - i))
+        i = j
+    cells.sort(key=lambda c: (c.row, c.col))
+    return cells, 2
+
+
+def build_form(form: str, data=None, config: ProjectConfig | None = None, city: str | None = None,
+               blank: bool = False, mask: bool = False, catalog=None, blank_rows: int = 0,
+               wide: bool = False) -> Form:
+    """The form as rows and cells; ``data`` None or ``blank`` gives the empty form.
+
+    ``wide`` (the XLSX) keeps every optional column the data fills; paper keeps
+    the seed's nine plus 拟就读专业 and 人员类别.
+    """
+    if form not in FORMS:
+        raise UsageError(f"错误: 不认识的表格“{form}”；应为 attachment1 或 attachment2")
+    config = config or ProjectConfig()
+    model = None if blank or data is None else _model(data)
+    city = (getattr(model, "city", "") if model else "") or city or ""
+    if form == "attachment1":
+        columns = A1_COLUMNS
+        title = A1_TITLE
+    else:
+        optional = A2_OPTIONAL + (A2_XLSX_ONLY if wide else ())
+        present = [c for c in optional if model and any(getattr(p, c.key) for p in model.rows)]
+        columns = A2_COLUMNS + tuple(present)
+        title = A2_TITLE.format(city=city or "××市")
+    head, head_rows = _head(columns)
+    result = Form(form, LABELS[form], title,
+                  unit=(getattr(model, "unit", "") or f"{city}人力资源社会保障局") if city else BLANK_UNIT,
+                  date=cn_date(model.filled_on) if model and model.filled_on else BLANK_DATE,
+                  columns=columns, head=head, head_rows=head_rows, rows=[], total=[],
+                  total_span=2 if form == "attachment1" else 1,
+                  filled_by=model.filled_by if model else "", phone=model.phone if model else "",
+                  blank=model is None, city=city, doc_date=model.filled_on if model else None,
+                  schools=[s.name for s in catalog.schools] if catalog else [])
+    if model is None:
+        result.rows = [[n + 1] + [None] * (len(columns) - 1) for n in range(blank_rows)]
+        result.total = ["总计"] + [None] * (len(columns) - 1)
+        return result
+    for n, item in enumerate(model.rows, 1):
+        row = []
+        for col in columns:
+            if col.kind == "seq":
+                row.append(n)
+                continue
+            value = getattr(item, col.key)
+            if col.kind == "int":
+                value = value or 0
+            elif mask and col.key == "id_no" and value:
+                value = mask_id(value)
+            elif mask and col.key == "phone" and value:
+                value = mask_phone(value)
+            row.append(value if value is not None else "")
+        result.rows.append(row)
+    result.total = ["总计"] + [None] * (len(columns) - 1)
+    if form == "attachment1":
+        for i, col in enumerate(columns):
+            if col.kind == "int":
+                result.total[i] = sum(r[i] for r in result.rows)
+    else:
+        result.total[1] = len(result.rows)
+    return result
+
+
+def cell_text(form: Form, col_index: int, value) -> str:
+    """A value as printed in DOCX/PDF."""
+    if value is None:
+        return ""
+    return str(value)
+
+
+def total_texts(form: Form) -> list[str]:
+    texts = [cell_text(form, i, v) for i, v in enumerate(form.total)]
+    if form.form == "attachment2" and form.total[1] is not None:
+        texts[1] = f"{form.total[1]}人"
+    return texts
+
+
+def output_stem(form: Form, data=None) -> str:
+    """附件1-济南市-2019H1, 附件2-济南市, 附件1-空白表 (names within one run)."""
+    parts = [form.label]
+    if form.city:
+        parts.append(form.city)
+    model = _model(data) if data is not None else None
+    if not form.blank and form.form == "attachment1" and getattr(model, "period", None):
+        parts.append(f"{model.period.year}H{model.period.half}")
+    if form.blank:
+        parts.append("空白表")
+    return "-".join(parts)
+
+
+# ---------------------------------------------------------------- entry points
+
+def render_outputs(form_name, data, config, catalog, city, blank, mask, formats):
+    """(Form, {extension: bytes}) for the requested formats, in the order xlsx, docx, pdf.
+
+    A blank form gets 30 ruled rows in XLSX (to type into) and one page of them on paper.
+    """
+    from . import form_render
+    config = config or ProjectConfig()
+    renderers = {"xlsx": (form_render.xlsx_bytes, XLSX_BLANK_ROWS),
+                 "docx": (form_render.docx_bytes, PRINT_BLANK_ROWS[form_name]),
+                 "pdf": (form_render.pdf_bytes, PRINT_BLANK_ROWS[form_name])}
+    built, files = None, {}
+    for fmt, (render, rows) in renderers.items():
+        if fmt in formats:
+            built = build_form(form_name, data, config, city, blank, mask, catalog, rows, wide=fmt == "xlsx")
+            files[fmt] = render(built, config)
+    return built or build_form(form_name, data, config, city, blank, mask, catalog), files
+
+
+def make_form(form, folder, data=None, config=None, catalog=None, city=None,
+              formats=("xlsx", "docx", "pdf"), mask=False) -> list[str]:
+    """``publisher form``: write the form (filled from ``data`` or blank) into ``folder``."""
+    built, files = render_outputs(form, data, config, catalog, city, data is None, mask, formats)
+    stem = output_stem(built, data)
+    written = []
+    for ext, payload in files.items():
+        folder.write_bytes(f"{stem}.{ext}", payload)
+        written.append(f"{stem}.{ext}")
+    return written
+
+
+def several_cities(project) -> bool:
+    """A project holding progress returns of more than one city (the province's)."""
+    cities = {s.model.city or s.display for s in project.of_kind("progress")}
+    return len(cities) > 1
+
+
+def build_project(project, out, prefix, formats, mask, echo) -> list[str]:
+    """附件1 from each progress source, 附件2 from each registrations source."""
+    formats = tuple(f for f in formats if f in ("xlsx", "docx", "pdf"))
+    if not formats:
+        return []
+    jobs = []
+    if not several_cities(project):
+        jobs += [("attachment1", s) for s in project.of_kind("progress")]
+    jobs += [("attachment2", s) for s in project.of_kind("registrations")]
+    written, used = [], set()
+    for form_name, source in jobs:
+        catalog = project.catalog_for(getattr(source.model, "city", ""))
+        built, files = render_outputs(form_name, source, project.config, catalog, project.config.city,
+                                      False, mask, formats)
+        stem = output_stem(built, source)
+        if stem in used:
+            stem = f"{stem}-{source.path.stem}"
+        used.add(stem)
+        for ext, payload in files.items():
+            rel = f"{prefix}/{stem}.{ext}" if prefix else f"{stem}.{ext}"
+            out.write_bytes(rel, payload)
+            written.append(rel)
+        echo(f"已生成 {built.label}：{stem}（{'、'.join(files)}）")
+    return written
+
+
+def form_html(form, data=None, config=None, city=None, blank=True, mask=False, with_title=True) -> str:
+    """The form as an HTML fragment for a notice's attachment page (see module docstring)."""
+    from . import form_render
+    built = build_form(form, None if blank else data, config, city, blank or data is None, mask,
+                       blank_rows=PRINT_BLANK_ROWS.get(form, 0))
+    return form_render.fragment_html(built, config or ProjectConfig(), with_title)
+
+
+def add_form_docx(document, form, data=None, config=None, city=None, blank=True, mask=False,
+                  with_title=True) -> None:
+    """Append the form to ``document`` (whose last section is already landscape)."""
+    from . import form_render
+    built = build_form(form, None if blank else data, config, city, blank or data is None, mask,
+                       blank_rows=PRINT_BLANK_ROWS.get(form, 0))
+    form_render.add_to_docx(document, built, config or ProjectConfig(), with_label=False,
+                            with_title=with_title)
