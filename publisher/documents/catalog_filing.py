@@ -1,0 +1,203 @@
+"""The catalog's filing (备案): the report to the province with its 备案表, and the city's publishing notice.
+
+Both are short official letters laid out after GB/T 9704 (A4, 37/35/28/26 mm
+margins, 2号 title, 3号 仿宋 body, signature with the seal placeholder).  The
+notice engine (``publisher.documents.notice``) was not available when this was
+written, so the publishing notice is made here the same way as the report.
+"""
+from __future__ import annotations
+
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Mm, Pt
+from markupsafe import Markup
+
+from ..render import docx as d
+from ..render import fonts
+from ..render.html import render
+from ..render.pdf import html_to_pdf
+from ..text import cn_date
+
+POLICY = "《山东省技工院校服务脱贫攻坚工作行动计划》"
+PROVINCE_BUREAU = "山东省人力资源和社会保障厅"
+
+
+def _facts(edition) -> dict:
+    part = edition.parts[0]
+    catalog = part.catalog
+    by_type = {}
+    for school in catalog.schools:
+        by_type[school.type] = by_type.get(school.type, 0) + 1
+    by_level = {}
+    for school in catalog.schools:
+        for major in school.majors:
+            by_level[major.level] = by_level.get(major.level, 0) + (major.plan or 0)
+    return {"city": part.city, "year": catalog.year or "", "date": cn_date(catalog.published_on, "　　年　月　日"),
+            "schools": len(catalog.schools), "majors": catalog.major_count, "plan": catalog.plan_total,
+            "by_type": "、".join(f"{k}{v}所" for k, v in by_type.items() if k),
+            "by_level": "、".join(f"{k}{v}人" for k, v in by_level.items() if k),
+            "summary": part.summary, "summary_text": part.summary_text, "previous": part.previous}
+
+
+def report_letter(edition) -> dict:
+    """关于报送20××年度…目录的报告 with a 备案表 attachment."""
+    f = _facts(edition)
+    c = edition.config.contact
+    title_catalog = f"{f['year']}年度精准技能扶贫技工院校和专业目录"
+    paras = [
+        (0, f"根据{POLICY}关于“各市人力资源社会保障局要把承担精准技能扶贫技工院校和专业于每年2月底前向社会公布"
+            f"并报省人力资源社会保障厅备案”的要求，我局确定了{f['city']}{title_catalog}，已于{f['date']}向社会公布。"
+            "现将有关情况报告如下："),
+        (1, "一、基本情况"),
+        (0, f"{f['city']}{f['year']}年度共有{f['schools']}所技工院校承担精准技能扶贫工作"
+            + (f"（{f['by_type']}）" if f["by_type"] else "")
+            + f"，开设{f['majors']}个专业，招生计划{f['plan']}人"
+            + (f"（按培养层次：{f['by_level']}）" if f["by_level"] else "") + "。"),
+        (1, "二、动态调整情况"),
+    ]
+    if f["previous"] is None:
+        paras.append((0, "本年度为首次公布目录，无上年度目录可供比对。"))
+    else:
+        paras.append((0, f["summary_text"] + ("具体调整情况见附件。" if edition.changes else "")))
+    paras += [(1, "三、联系方式"),
+              (0, "联系单位：" + (c.unit or "　") + "；联系人：" + (c.person or "　") + "；联系电话："
+               + (c.phone or "　") + "。")]
+    table = [["城市", f["city"]], ["年度", str(f["year"])], ["公布日期", f["date"]],
+             ["承担院校数（所）", str(f["schools"])], ["专业数（个）", str(f["majors"])],
+             ["招生计划（人）", str(f["plan"])]]
+    s = f["summary"]
+    if f["previous"] is not None:
+        table += [["比对年度", f"{f['previous'].year or ''}年度"],
+                  ["新增 / 撤销院校（所）", f"{s['schools_added']} / {s['schools_removed']}"],
+                  ["新增 / 撤销专业（个）", f"{s['majors_added']} / {s['majors_removed']}"],
+                  ["调整事项（项）", str(s["adjusted"])]]
+    table += [["联系单位", c.unit], ["联系人", c.person], ["联系电话", c.phone]]
+    return {
+        "title": f"关于报送{f['year']}年度精准技能扶贫技工院校和专业目录的报告",
+        "to": f"{PROVINCE_BUREAU}：", "paras": paras,
+        "attachments": [f"{f['city']}{f['year']}年度精准技能扶贫技工院校和专业目录备案表",
+                        f"{f['city']}{title_catalog}"],
+        "annex": {"title": f"{f['city']}{f['year']}年度精准技能扶贫技工院校和专业目录备案表", "table": table,
+                  "changes": [ch.as_row() for ch in edition.changes]},
+        "notes": [],
+    }
+
+
+def notice_letter(edition) -> dict:
+    """关于公布20××年度…目录的通知 (the city's publishing notice)."""
+    f = _facts(edition)
+    title_catalog = f"{f['year']}年度精准技能扶贫技工院校和专业目录"
+    paras = [
+        (0, f"根据{POLICY}要求，经技工院校申报、审核，确定{f['schools']}所技工院校的{f['majors']}个专业为"
+            f"{f['city']}{f['year']}年度承担精准技能扶贫工作的院校和专业，招生计划{f['plan']}人，现予公布。"),
+        (0, "享受精准技能扶贫政策的建档立卡贫困家庭初、高中毕业未能继续升学人员和退役士兵，可根据本目录自愿到村委"
+            "（社区或居委会）报名。各技工院校对就读的建档立卡贫困家庭学生落实“五免一享”政策。"),
+        (0, "承担院校和专业实行动态调整。" + (f["summary_text"] if f["previous"] is not None else "")),
+    ]
+    return {"title": f"关于公布{title_catalog}的通知",
+            "to": "各县（市、区）人力资源社会保障局、扶贫办，各技工院校：", "paras": paras,
+            "attachments": [f"{f['city']}{title_catalog}"], "annex": None, "notes": ["此件主动公开"]}
+
+
+# ---------------------------------------------------------------- rendering
+
+def pdf_bytes(letter: dict, edition) -> bytes:
+    config = edition.config
+    from .catalog_html import seal_markup
+    html = render("html/catalog_filing.html.j2",
+                  dict(letter, issuer=edition.issuer, date=cn_date(edition.published_on, "　　年　月　日"),
+                       fonts_css=Markup(fonts.css(config.fonts)), seal=seal_markup(config)), config.templates)
+    return html_to_pdf(html, base_url=str(config.root), date=edition.published_on, title=letter["title"])
+
+
+def _p(doc, text="", role="body", size=16, align=None, indent=False, before=0):
+    p = doc.add_paragraph()
+    if align is not None:
+        p.alignment = align
+    p.paragraph_format.space_before = Pt(before)
+    p.paragraph_format.line_spacing = Pt(28.95)
+    if indent:
+        p.paragraph_format.first_line_indent = Pt(32)
+    if text:
+        d.run(p, text, role, size)
+    return p
+
+
+def docx_bytes(letter: dict, edition) -> bytes:
+    config = edition.config
+    doc = d.new_document()
+    section = doc.sections[0]
+    d.page_setup(section)
+    d.set_grid(section)
+    footer = section.footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    d.run(footer, "— ", "song", 14)
+    d.add_page_field(footer, "song", 14)
+    d.run(footer, " —", "song", 14)
+    _p(doc)
+    _p(doc, letter["title"], "title", 22, WD_ALIGN_PARAGRAPH.CENTER)
+    _p(doc)
+    _p(doc, letter["to"])
+    for level, text in letter["paras"]:
+        _p(doc, text, "hei" if level == 1 else "body", 16, indent=True)
+    if letter["attachments"]:
+        _p(doc)
+        for i, title in enumerate(letter["attachments"], 1):
+            p = _p(doc, ("附件：" if i == 1 else "") + (f"{i}." if len(letter["attachments"]) > 1 else "") + title)
+            p.paragraph_format.left_indent = Pt(32 if i == 1 else 32 + 48)
+    _p(doc)
+    _p(doc)
+    name = _p(doc, edition.issuer, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    name.paragraph_format.right_indent = Pt(16 * 2)
+    date = _p(doc, cn_date(edition.published_on, "　　年　月　日"), align=WD_ALIGN_PARAGRAPH.RIGHT)
+    date.paragraph_format.right_indent = Pt(16 * 4)
+    if config.issuer.seal != "none":
+        from ..render.seal import docx_seal
+        seal = config.layout.seal_mm
+        # centred over the date (text width 156 mm, date right-indented 4 characters ≈ 22.6 mm)
+        docx_seal(name, diameter_mm=seal, h_offset_mm=156 - 22.6 - 30 - seal / 2, v_offset_mm=-seal / 2 + 3,
+                  color=config.layout.red, image=config.seal_image())
+    for note in letter["notes"]:
+        _p(doc, f"（{note}）", indent=True)
+    annex = letter["annex"]
+    if annex:
+        p = _p(doc, "附件1", "hei")
+        p.paragraph_format.page_break_before = True
+        _p(doc)
+        _p(doc, annex["title"], "title", 18, WD_ALIGN_PARAGRAPH.CENTER)
+        table = doc.add_table(rows=0, cols=2)
+        d.table_borders(table)
+        for label, value in annex["table"]:
+            cells = table.add_row().cells
+            for cell, text, width in zip(cells, (label, value), (60, 96)):
+                cell.width = Mm(width)
+                d.run(cell.paragraphs[0], text or "", "body", 14)
+                d.cell_valign_center(cell)
+        if annex["changes"]:
+            _p(doc, "调整明细", "hei", 16, before=12)
+            table = doc.add_table(rows=1, cols=6)
+            d.table_borders(table)
+            widths = (14, 30, 28, 20, 32, 32)
+            for cell, text, width in zip(table.rows[0].cells, ("类型", "学校", "专业", "项目", "原值", "新值"), widths):
+                cell.width = Mm(width)
+                d.run(cell.paragraphs[0], text, "hei", 10.5)
+            d.repeat_header(table.rows[0])
+            for row in annex["changes"]:
+                cells = table.add_row().cells
+                for cell, text, width in zip(cells, row, widths):
+                    cell.width = Mm(width)
+                    d.run(cell.paragraphs[0], text, "song", 10.5)
+    return d.document_bytes(doc, edition.published_on)
+
+
+def write(edition, out, base: str, formats, echo) -> list[str]:
+    """The report (with 备案表) and the publishing notice, as DOCX and PDF."""
+    made = []
+    for suffix, letter in (("备案报告", report_letter(edition)), ("公布通知", notice_letter(edition))):
+        if "docx" in formats:
+            out.write_bytes(f"{base}-{suffix}.docx", docx_bytes(letter, edition))
+            made.append(f"{base}-{suffix}.docx")
+        if "pdf" in formats:
+            out.write_bytes(f"{base}-{suffix}.pdf", pdf_bytes(letter, edition))
+            made.append(f"{base}-{suffix}.pdf")
+    return made
+
