@@ -62,7 +62,7 @@ def status_rows(comp: Compilation) -> list[list[str]]:
     by_city: dict[str, list] = {}
     for ret in comp.returns:
         by_city.setdefault(ret.city, []).append(ret)
-    for city in comp.cities:
+    for city in (comp.cities if comp.period is not None else ()):
         rets = by_city.pop(city, [])
         if not rets:
             rows.append([city, "未报送", "", "", ""])
