@@ -39,9 +39,17 @@ def convert_record(record: Record, columns: dict, findings: Findings) -> dict:
             for name, value in record.values.items() if name in columns}
 
 
+# Shandong's cities, for units written without 市 (威海人社局) or after the province (山东省济南市…)
+_KNOWN_CITIES = ("济南", "青岛", "淄博", "枣庄", "东营", "烟台", "潍坊", "济宁", "泰安", "威海", "日照", "莱芜",
+                 "临沂", "德州", "聊城", "滨州", "菏泽")
+
+
 def city_from(text: str) -> str:
-    match = _CITY.match(text or "")
-    return match.group(1) if match else ""
+    text = re.sub(r"^山东省", "", text or "")
+    match = _CITY.match(text)
+    if match:
+        return match.group(1)
+    return next((f"{c}市" for c in _KNOWN_CITIES if text.startswith(c)), "")
 
 
 # ---------------------------------------------------------------- tables
