@@ -359,6 +359,8 @@ def pdf_bytes(comp: Compilation, config, mask: bool) -> bytes:
 def docx_bytes(comp: Compilation, config, mask: bool) -> bytes:
     from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
     from docx.shared import Mm, Pt
 
     from ..render import docx as d
@@ -420,6 +422,12 @@ def docx_bytes(comp: Compilation, config, mask: bool) -> bytes:
         for c, width in enumerate(widths_mm):
             for cell in t.columns[c].cells:
                 cell.width = Mm(width)
+        # LibreOffice/WPS lay out by the grid, Word by the cells: give both the same widths
+        for col, width in zip(t._tbl.tblGrid.findall(qn("w:gridCol")), widths_mm):
+            col.set(qn("w:w"), str(round(width / 25.4 * 1440)))
+        layout = OxmlElement("w:tblLayout")
+        layout.set(qn("w:type"), "fixed")
+        t._tbl.tblPr.append(layout)
         return t
 
     para(comp.title, "title", 20, WD_ALIGN_PARAGRAPH.CENTER, after=6)
@@ -483,5 +491,5 @@ def _signature(doc, comp, config, para, docx_seal) -> None:
         text_width = 297 - 40
         # centre the circle over the issuer name, its middle at the line between name and date
         centre_x = text_width - 20 - len(comp.issuer) * 14 * 25.4 / 72 / 2
-        docx_seal(name, diameter, h_offset_mm=centre_x - diameter / 2, v_offset_mm=-diameter / 2 + 6,
+        docx_seal(name, diameter, h_offset_mm=centre_x - diameter / 2, v_offset_mm=-diameter / 2 + 2,
                   color=config.layout.red if config else "#E8380D", image=_seal_image(config))
