@@ -1,0 +1,309 @@
+"""The notice as PDF through WeasyPrint, and the layout self-check on WeasyPrint's boxes.
+
+Rendered twice: the first pass learns where the content ends, so the 版记 can be
+put at the bottom of the last page — an even page, with a blank numberless
+page before it when needed — in the second.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from markupsafe import Markup, escape
+
+from ..domain.notice import Attachment, Notice, parse_body
+from ..errors import Findings, Location
+from ..render import fonts
+from ..render.html import builtin_templates, render
+from ..render.package import build_date
+from ..render.seal import seal_svg
+from . import notice_layout as L
+
+PX = 25.4 / 96          # mm per CSS px
+BANJI_ROW = 7.0 + 1.6   # 版记 row height (line + padding) in mm
+
+
+@dataclass
+class Prepared:
+    html: str
+    content: list = field(default_factory=list)
+
+
+def _css(config) -> str:
+    user = Path(config.templates) / "html" / "notice.css" if config and config.templates else None
+    path = user if user and user.is_file() else builtin_templates() / "html" / "notice.css"
+    return path.read_text(encoding="utf-8")
+
+
+def attachment_pages(att: Attachment, config, project) -> tuple[list[Markup], bool]:
+    """(HTML chunks, one per page, landscape?) of an attachment's content."""
+    from ..domain.notice import load_attachment_source
+    findings = Findings()
+    if att.form:
+        from .forms import form_html
+        source = None
+        if att.data:
+            kinds = {"attachment1": ("progress",), "attachment2": ("registrations",)}[att.form]
+            source = load_attachment_source(att, "data", kinds, findings, project)
+        city = getattr(source.model, "city", None) if source else None
+        html = form_html(att.form, source, config, city, blank=source is None, with_title=False)
+        return [Markup(html)], True
+    if att.table:
+        source = load_attachment_source(att, "table", ("catalog", "registrations", "admissions", "progress"),
+                                        findings, project)
+        head, rows = table_rows(source.model if source else None)
+        per_page = 14
+        chunks = [rows[i:i + per_page] for i in range(0, len(rows), per_page)] or [[]]
+        pages = []
+        for i, chunk in enumerate(chunks):
+            cells = "".join(f"<th>{escape(h)}</th>" for h in head)
+            body = "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in r) + "</tr>" for r in chunk)
+            pages.append(Markup(f'<table class="plain f-body"><thead><tr>{cells}</tr></thead><tbody>{body}</tbody></table>'))
+        return pages, len(head) > 5
+    paras = "".join(_para_html(p) for p in parse_body(att.body))
+    return [Markup(f'<div class="text">{paras}</div>')], False
+
+
+def _para_html(p) -> str:
+    return f'<p class="f-body">{escape(p.text)}</p>'
+
+
+def table_rows(model) -> tuple[list[str], list[list[str]]]:
+    """Header and rows of a plain table made from a catalog, registrations or progress source."""
+    from ..domain.models import COUNT_FIELDS, COUNT_TITLES, Catalog, PersonList, Progress
+    if isinstance(model, Catalog):
+        head = ["序号", "技工院校", "专业名称", "层次", "学制（年）", "招生计划（人）", "联系电话"]
+        rows, n = [], 0
+        for school in model.schools:
+            for major in school.majors:
+                n += 1
+                rows.append([str(n), school.name, major.name, major.level, str(major.years or ""),
+                             str(major.plan if major.plan is not None else ""), school.phone])
+        return head, rows
+    if isinstance(model, PersonList):
+        head = ["序号", "姓名", "性别", "民族", "扶贫卡编号", "身份证号", "联系电话", "家庭详细地址", "拟就读技工院校"]
+        return head, [[str(i + 1), p.name, p.gender, p.ethnicity, p.card_no, p.id_no, p.phone, p.address,
+                       p.target_school] for i, p in enumerate(model.rows)]
+    if isinstance(model, Progress):
+        head = ["序号", "学校名称"] + [COUNT_TITLES[f] for f in COUNT_FIELDS]
+        return head, [[str(i + 1), r.school] + [str(getattr(r, f) or 0) for f in COUNT_FIELDS]
+                      for i, r in enumerate(model.rows)]
+    return ["序号", "内容"], []
+
+
+def context(notice: Notice, config, project=None, banji=None) -> dict:
+    sealed = notice.seal != "none"
+    image = notice.seal_image() or (config.seal_image() if config else None)
+    diameter = float(getattr(config.layout, "seal_mm", 42.0)) if config else 42.0
+    red = getattr(config.layout, "red", "#E8380D") if config else "#E8380D"
+    atts = notice.all_attachments
+    attachments = []
+    for i, att in enumerate(atts, 1):
+        pages, rotated = attachment_pages(att, config, project)
+        attachments.append({"label": L.attachment_label(i, len(atts)), "title": att.title,
+                            "pages": pages, "rotated": rotated})
+    enclosure = None
+    if notice.enclosure:
+        enclosure = {"title_lines": L.title_lines(notice.enclosure.title),
+                     "body": parse_body(notice.enclosure.body),
+                     "attachments": notice.enclosure.attachments}
+    fonts_dir = config.fonts if config else None
+    return {
+        "n": notice,
+        "font_css": Markup(fonts.css(fonts_dir)),
+        "css": Markup(_css(config)),
+        "song_stack": Markup(fonts.stack("song", fonts_dir)),
+        "red": red,
+        "mark": L.mark_plan(notice),
+        "title_lines": L.title_lines(notice.title),
+        "body": parse_body(notice.body),
+        "own_attachments": notice.attachments,
+        "sign": L.sign_plan(notice, sealed, diameter),
+        "line": L.LINE,
+        "seal_markup": Markup(seal_svg(diameter, red, image, fonts_dir)),
+        "enclosure": enclosure,
+        "attachments": attachments,
+        "banji": banji,
+        "bold34": bool(getattr(config.layout, "bold_levels_3_4", False)) if config else False,
+    }
+
+
+def _render(html: str, base_url: str | None):
+    from weasyprint import HTML
+    from ..render.pdf import _quiet, font_config
+    _quiet()
+    return HTML(string=html, base_url=base_url).render(font_config=font_config())
+
+
+def _boxes(box):
+    yield box
+    for child in getattr(box, "children", []) or []:
+        yield from _boxes(child)
+
+
+def _find(document, predicate):
+    """(page index, box) for every box whose element matches ``predicate``."""
+    for i, page in enumerate(document.pages):
+        for box in _boxes(page._page_box):
+            element = getattr(box, "element", None)
+            if element is not None and predicate(element, box):
+                yield i, box
+
+
+def _has_id(value):
+    return lambda el, box: el.get("id") == value
+
+
+def banji_plan(notice: Notice, first, double_sided: bool = True) -> dict | None:
+    """Where the 版记 goes, from the first render's layout."""
+    if not (notice.cc or notice.printed_by):
+        return None
+    ends = list(_find(first, _has_id("content-end")))
+    pages = len(first.pages)
+    page_index, box = ends[-1] if ends else (pages - 1, None)
+    text_bottom = (L.MARGIN["top"] + L.TEXT_H)
+    used = box.position_y * PX if box is not None else text_bottom
+    cc_lines = 0
+    if notice.cc:
+        width = L.TEXT_W - 2 * 4.94 - 3 * 4.94
+        per_line = max(int(width / 4.94), 1)
+        cc_lines = -(-len(L.banji_cc(notice)[3:]) // per_line)
+    height = (cc_lines * 7.0 + 1.6 + 0.6 if cc_lines else 0) + BANJI_ROW + 0.8
+    page_no = page_index + 1
+    room = text_bottom - used
+    even_ok = (page_no % 2 == 0) or not double_sided
+    cc = L.banji_cc(notice)[3:]
+    base = {"cc": cc, "by": notice.printed_by, "on": L.printed_on(notice)}
+    if even_ok and room >= height + L.LINE * 0.5:
+        return {**base, "new_page": False, "blank_before": False, "spacer": room - height}
+    blank_before = double_sided and page_no % 2 == 0
+    return {**base, "new_page": True, "blank_before": blank_before, "spacer": L.TEXT_H - height}
+
+
+def build_pdf(notice: Notice, config, project=None, findings: Findings | None = None) -> bytes:
+    return build(notice, config, project, findings)[0]
+
+
+def build(notice: Notice, config, project=None, findings: Findings | None = None):
+    """(PDF bytes, 版记 plan); layout problems are added to ``findings`` as warnings."""
+    base_url = str(notice.path.parent) + "/" if notice.path else None
+    double_sided = bool(getattr(config.layout, "double_sided", True)) if config else True
+    ctx = context(notice, config, project)
+    first = _render(render("html/notice.html.j2", ctx, config.templates if config else None), base_url)
+    ctx["banji"] = banji_plan(notice, first, double_sided)
+    html = render("html/notice.html.j2", ctx, config.templates if config else None)
+    when = build_date(notice.date).strftime("%Y-%m-%dT%H:%M:%SZ")
+    html = html.replace("<head>", f'<head><meta name="dcterms.created" content="{when}">'
+                                  f'<meta name="dcterms.modified" content="{when}">', 1)
+    document = _render(html, base_url)
+    document.metadata.title = notice.title
+    if findings is not None:
+        self_check(notice, document, ctx, findings, double_sided)
+    return document.write_pdf(pdf_identifier=None), {"banji": ctx["banji"], "pages": len(document.pages)}
+
+
+# --- layout self-check ------------------------------------------------------
+
+def _loc(notice: Notice, key: str) -> Location:
+    return notice.loc(key)
+
+
+def _text_of(box) -> str:
+    if hasattr(box, "text"):
+        return box.text
+    return "".join(_text_of(c) for c in getattr(box, "children", []) or [])
+
+
+def self_check(notice: Notice, document, ctx: dict, findings: Findings, double_sided: bool = True) -> None:
+    """Warn where the rendered layout breaks GB/T 9704 (line grid, overflow, seal, 版记)."""
+    left = L.MARGIN["left"]
+    right_edge = left + L.TEXT_W + 0.6
+    from weasyprint.formatting_structure.boxes import LineBox
+    # Body lines on the 28-character grid.
+    for cls, key in (("main-text", "body"), ("enc-text", "enclosure")):
+        for _, box in _find(document, lambda el, b: cls in (el.get("class") or "").split()):
+            for line in (b for b in _boxes(box) if isinstance(b, LineBox)):
+                end = (line.position_x + _content_width(line)) * PX
+                if end > right_edge:
+                    text = _text_of(line)
+                    findings.warning(_loc(notice, key), "notice.layout_grid",
+                                     f"正文有一行超出版心（28字/行）：“{text[:20]}…”，请检查是否有过长的数字或英文", key)
+                    break
+    for _, box in _find(document, lambda el, b: "title-line" in (el.get("class") or "").split()):
+        if box.position_x * PX < left - 0.6 or (box.position_x + box.width) * PX > right_edge + 0.2:
+            pass
+        width = _content_width(box) * PX
+        if width > L.TEXT_W + 0.6:
+            findings.warning(_loc(notice, "title"), "notice.layout_title",
+                             f"标题行“{_text_of(box)}”宽于版心，请缩短标题或分行", "title")
+    for _, box in _find(document, lambda el, b: "signer" in (el.get("class") or "").split()):
+        for line in (b for b in _boxes(box) if isinstance(b, LineBox)):
+            x0, x1 = line.position_x * PX, (line.position_x + _content_width(line)) * PX
+            if x0 < left - 0.6 or x1 > right_edge:
+                findings.warning(_loc(notice, "issuers"), "notice.layout_signature",
+                                 f"署名“{_text_of(line)}”超出版心", "issuers")
+    _check_seal(notice, document, ctx, findings)
+    _check_banji(notice, document, ctx, findings, double_sided)
+
+
+def _content_width(line) -> float:
+    """Width of a line's text (without trailing letter-spacing slack)."""
+    children = getattr(line, "children", None)
+    if not children:
+        return getattr(line, "width", 0) or 0
+    start = line.position_x
+    end = max(c.position_x + c.margin_width() for c in children)
+    return end - start
+
+
+def _check_seal(notice: Notice, document, ctx: dict, findings: Findings) -> None:
+    sign = ctx["sign"]
+    if not sign.sealed:
+        return
+    signs = list(_find(document, _has_id("sign")))
+    if not signs:
+        return
+    page, sign_box = signs[0]
+    seal_boxes = [b for p, b in _find(document, lambda el, b: "seal" in (el.get("class") or "").split()
+                                      and el.tag == "div") if p == page]
+    text_pages = [p for p, _ in _find(document, lambda el, b: "main-text" in (el.get("class") or "").split())]
+    sign_pages = {p for p, _ in _find(document, lambda el, b: "signer" in (el.get("class") or "").split())}
+    where = _loc(notice, "seal" if "seal" in notice.cells else "date")
+    if len(sign_pages) > 1 or (text_pages and max(text_pages) != page):
+        findings.warning(where, "notice.layout_seal", "署名、成文日期与正文不在同一页，请调整正文使其同页", "seal")
+        return
+    top_sign = sign_box.position_y * PX
+    for box in seal_boxes:
+        seal_top = box.position_y * PX
+        centre = seal_top + sign.diameter / 2
+        if seal_top - top_sign > L.LINE + 0.1:
+            findings.warning(where, "notice.layout_seal", "印章上边缘距正文超过一行", "seal")
+        name_top = top_sign + sign.name_top_line * L.LINE
+        if name_top + (L.LINE - L.BODY_PT * L.PT) / 2 < centre - 1.5:
+            findings.warning(where, "notice.layout_seal", "署名没有位于印章中心线以下", "seal")
+    if sign.seals:
+        right = max(c for c, _ in sign.seals) + sign.diameter / 2
+        leftmost = min(c for c, _ in sign.seals) - sign.diameter / 2
+        if right > L.TEXT_W + 0.1 or leftmost < -0.1:
+            findings.warning(where, "notice.layout_seal", "印章超出版心，请缩短署名或减少联合发文机关", "seal")
+
+
+def _check_banji(notice: Notice, document, ctx: dict, findings: Findings, double_sided: bool) -> None:
+    if ctx.get("banji") is None:
+        return
+    where = _loc(notice, "printed_by" if "printed_by" in notice.cells else "cc")
+    found = list(_find(document, _has_id("banji")))
+    pages = len(document.pages)
+    if not found:
+        findings.warning(where, "notice.layout_banji", "版记未能排出", "printed_by")
+        return
+    page, box = found[-1]
+    bottom = (box.position_y + box.margin_height()) * PX
+    text_bottom = L.MARGIN["top"] + L.TEXT_H
+    if page != pages - 1 or abs(bottom - text_bottom) > 1.5:
+        findings.warning(where, "notice.layout_banji",
+                         f"版记没有位于最后一页版心底部（第{page + 1}页，距底 {text_bottom - bottom:.1f} 毫米）", "printed_by")
+    if double_sided and pages % 2:
+        findings.warning(where, "notice.layout_banji", f"公文共 {pages} 页，版记所在的最后一页应为偶数页",
+                         "printed_by")
