@@ -90,13 +90,17 @@ def xlsx_bytes(form, config) -> bytes:
         r = first + i
         for c, (col, value) in enumerate(zip(form.columns, row), 1):
             cell = ws.cell(r, c)
-            if value is not None and value != "":
+            if form.blank and col.kind == "seq":
+                # Numbered once a name is typed, so untouched rows read back as blank rows.
+                cell.value = f'=IF(B{r}="","",ROW()-{first - 1})'
+            elif value is not None and value != "":
                 put(cell, value if col.kind in ("int", "seq") else str(value))
             if col.kind == "id":
                 cell.number_format = "@"      # typed numbers stay text (ID, card, phone)
             cell.font = cell_font
             cell.alignment = left if col.key in LEFT_ALIGNED else centre
             cell.border = border
+        ws.row_dimensions[r].height = _row_height(form, row)
     end = first + len(form.rows) - 1
     total_row = first + len(form.rows)
     for c, (col, value) in enumerate(zip(form.columns, form.total), 1):
@@ -139,6 +143,16 @@ def xlsx_bytes(form, config) -> bytes:
     if form.blank and form.rows:
         _validations(wb, ws, form, first, end, DataValidation, get_column_letter)
     return workbook_bytes(wb, form.doc_date)
+
+
+def _row_height(form, row) -> float:
+    """Points: room for the wrapped lines of the longest cell (Excel does not grow rows itself)."""
+    lines = 1
+    for col, value in zip(form.columns, row):
+        text = "" if value is None else str(value)
+        units = sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+        lines = max(lines, -(-units // max(1, int(col.xlsx_width - 1))))
+    return max(20, 15 * lines)
 
 
 def _validations(wb, ws, form, first, end, DataValidation, get_column_letter) -> None:
