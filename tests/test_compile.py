@@ -253,6 +253,9 @@ def test_same_id_in_two_cities_names_both_files_and_rows(runner, tmp_path):
     assert "未计入" in qd[2] and "济南登记.xlsx:Sheet1!F6" in qd[5]
     jn = next(r for r in rows if r[0] == "济南市")
     assert jn[1] == 2
+    assert any(isinstance(c, str) and "青岛市的附件2有错误，未计入登记人数" in c for c in flat)
+    text = subprocess.run(["pdftotext", str(next(out.glob("*.pdf"))), "-"], capture_output=True, text=True).stdout
+    assert "跨市重复登记" in text and "青岛市的附件2有错误" in text
 
 
 def test_registry_reports_missing_person_and_mismatches(runner, tmp_path):

@@ -232,6 +232,13 @@ class Compilation:
                 counts[key] += 1
         return [(city, school, counts[(city, school)]) for city, school in order]
 
+    def registration_note(self) -> str:
+        left = [r.city or r.display for r in self.registrations if not r.included]
+        note = f"共汇总 {len(self.registrations_included)} 份附件2"
+        if left:
+            note += f"；{'、'.join(left)}的附件2有错误，未计入登记人数（见报送情况）"
+        return note + "。"
+
     def duplicates_across(self) -> list[Finding]:
         return [f for reg in self.registrations for f in reg.findings if f.code == "id.duplicate_across"]
 

@@ -282,7 +282,8 @@ def xlsx_bytes(comp: Compilation, config, mask: bool) -> bytes:
         heads(rs, 3, ["市", "登记人数（人）", "拟就读院校数（所）", None])
         grid(rs, 4, [[c, n, s] for c, n, s in by_city] + [["总计", sum(n for _, n, _ in by_city), "" if not by_city else
                                                            len({(c, s) for c, s, _ in by_school}), ]])
-        row = 4 + len(by_city) + 2
+        put(rs.cell(5 + len(by_city), 1), "说明：" + comp.registration_note()).font = body_font
+        row = 4 + len(by_city) + 3
         heads(rs, row, ["市", "拟就读技工院校", "登记人数（人）", None])
         grid(rs, row + 1, [list(r) for r in by_school], aligns={2: left})
         row += len(by_school) + 3
@@ -339,6 +340,7 @@ def html_text(comp: Compilation, config, mask: bool) -> str:
         "reg_by_school": by_school,
         "reg_total": sum(n for _, n, _ in by_city),
         "dups": dups,
+        "reg_note": comp.registration_note() if comp.registrations else "",
     }
     from markupsafe import Markup
     context["seal"] = Markup(seal)
@@ -465,6 +467,7 @@ def docx_bytes(comp: Compilation, config, mask: bool) -> bytes:
         table([["市", "登记人数（人）", "拟就读院校数（所）"]],
               [[c, n, s] for c, n, s in by_city] + [["总计", sum(n for _, n, _ in by_city), ""]],
               [60, 50, 50], bold_last=True)
+        para("说明：" + comp.registration_note(), "body", 10.5, before=4)
         heading("各院校登记人数")
         table([["市", "拟就读技工院校", "登记人数（人）"]], [list(r) for r in by_school], [40, 90, 40], left_cols=(1,))
         heading("跨市重复登记")
