@@ -1,0 +1,353 @@
+"""The notice as DOCX (python-docx): GB/T 9704 page, 22 x 28 grid, odd/even footers, red mark and
+rule, floating seal placeholders, landscape sections for form pages, the 版记 at the page bottom."""
+from __future__ import annotations
+
+from docx.enum.section import WD_SECTION
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING, WD_TAB_ALIGNMENT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+
+from ..domain.notice import Notice, parse_body
+from ..render.docx import add_page_field, document_bytes, new_document, page_setup, run, set_grid
+from ..render.seal import docx_seal
+from . import notice_layout as L
+
+LINE_PT = L.LINE / L.PT
+HEAD_FONT = {1: "hei", 2: "kai", 3: "body", 4: "body"}
+
+
+def _exact(paragraph, pt: float = LINE_PT) -> None:
+    pf = paragraph.paragraph_format
+    pf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    pf.line_spacing = Pt(pt)
+    pf.space_before = Pt(0)
+    pf.space_after = Pt(0)
+
+
+def _para(doc, align=None, first_chars: float = 0, before_lines: float = 0, pt: float = LINE_PT):
+    p = doc.add_paragraph()
+    _exact(p, pt)
+    if align is not None:
+        p.alignment = align
+    if first_chars:
+        p.paragraph_format.first_line_indent = Mm(first_chars * L.CHAR)
+    if before_lines:
+        p.paragraph_format.space_before = Pt(before_lines * LINE_PT)
+    return p
+
+
+def _footers(section) -> None:
+    section.footer_distance = Mm(L.MARGIN["bottom"] - L.PAGE_NO_GAP - 6)
+    for footer, align, side in ((section.footer, WD_ALIGN_PARAGRAPH.RIGHT, "right"),
+                                (section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT, "left")):
+        footer.is_linked_to_previous = False
+        p = footer.paragraphs[0]
+        p.alignment = align
+        if side == "right":
+            p.paragraph_format.right_indent = Mm(L.CHAR)
+        else:
+            p.paragraph_format.left_indent = Mm(L.CHAR)
+        run(p, "— ", "song", L.PAGE_NO_PT)
+        add_page_field(p, "song", L.PAGE_NO_PT)
+        run(p, " —", "song", L.PAGE_NO_PT)
+
+
+def _bottom_border(paragraph, color: str, eighths: int) -> None:
+    ppr = paragraph._p.get_or_add_pPr()
+    borders = OxmlElement("w:pBdr")
+    el = OxmlElement("w:bottom")
+    el.set(qn("w:val"), "single")
+    el.set(qn("w:sz"), str(eighths))
+    el.set(qn("w:space"), "1")
+    el.set(qn("w:color"), color.lstrip("#").upper())
+    borders.append(el)
+    ppr.append(borders)
+
+
+def _no_borders(table) -> None:
+    tbl_pr = table._tbl.tblPr
+    borders = OxmlElement("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        el = OxmlElement(f"w:{edge}")
+        el.set(qn("w:val"), "nil")
+        borders.append(el)
+    tbl_pr.append(borders)
+
+
+def _cell_border(cell, edge: str, eighths: int) -> None:
+    tc_pr = cell._tc.get_or_add_tcPr()
+    borders = tc_pr.find(qn("w:tcBorders"))
+    if borders is None:
+        borders = OxmlElement("w:tcBorders")
+        tc_pr.append(borders)
+    el = OxmlElement(f"w:{edge}")
+    el.set(qn("w:val"), "single")
+    el.set(qn("w:sz"), str(eighths))
+    el.set(qn("w:space"), "0")
+    el.set(qn("w:color"), "000000")
+    borders.append(el)
+
+
+def _mark(doc, notice: Notice, red: str) -> None:
+    plan = L.mark_plan(notice)
+    size_pt = plan.size_mm / L.PT
+    if len(plan.names) == 1:
+        p = _para(doc, WD_ALIGN_PARAGRAPH.CENTER, pt=size_pt * 1.05)
+        p.paragraph_format.snap_to_grid = False
+        run(p, plan.names[0] + plan.suffix, "title", size_pt, color=red)
+        return
+    cols = 2 if plan.suffix else 1
+    table = doc.add_table(rows=1, cols=cols)
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    _no_borders(table)
+    widths = [plan.width + 1, (L.text_units(plan.suffix) + 0.4) * plan.size_mm + 1][:cols]
+    for cell, w in zip(table.rows[0].cells, widths):
+        cell.width = Mm(w)
+    names = table.rows[0].cells[0]
+    for i, name in enumerate(plan.names):
+        p = names.paragraphs[0] if i == 0 else names.add_paragraph()
+        _exact(p, size_pt * 1.15)
+        p.alignment = WD_ALIGN_PARAGRAPH.DISTRIBUTE
+        run(p, name, "title", size_pt, color=red)
+    if cols == 2:
+        cell = table.rows[0].cells[1]
+        v = OxmlElement("w:vAlign")
+        v.set(qn("w:val"), "center")
+        cell._tc.get_or_add_tcPr().append(v)
+        p = cell.paragraphs[0]
+        _exact(p, size_pt * 1.15)
+        p.paragraph_format.left_indent = Mm(plan.size_mm * 0.3)
+        run(p, plan.suffix, "title", size_pt, color=red)
+
+
+def _body(doc, paras, bold34: bool = False) -> None:
+    for para in paras:
+        p = _para(doc, WD_ALIGN_PARAGRAPH.JUSTIFY, first_chars=2)
+        if para.level:
+            run(p, para.head, HEAD_FONT[para.level], L.BODY_PT, bold=bold34 and para.level >= 3)
+            if para.rest:
+                run(p, para.rest, "body", L.BODY_PT)
+        else:
+            run(p, para.text, "body", L.BODY_PT)
+
+
+def _attachment_note(doc, items) -> None:
+    if not items:
+        return
+    if len(items) == 1:
+        p = _para(doc, before_lines=1)
+        p.paragraph_format.left_indent = Mm(5 * L.CHAR)
+        p.paragraph_format.first_line_indent = Mm(-3 * L.CHAR)
+        run(p, "附件：" + items[0].title, "body", L.BODY_PT)
+        return
+    for i, item in enumerate(items, 1):
+        p = _para(doc, before_lines=1 if i == 1 else 0)
+        p.paragraph_format.left_indent = Mm(6 * L.CHAR)
+        p.paragraph_format.first_line_indent = Mm((-4 if i == 1 else -1) * L.CHAR)
+        run(p, ("附件：" if i == 1 else "") + f"{i}." + item.title, "body", L.BODY_PT)
+
+
+def _title(doc, lines, before_lines: float = 0) -> None:
+    p = _para(doc, WD_ALIGN_PARAGRAPH.CENTER, before_lines=before_lines)
+    for i, line in enumerate(lines):
+        r = run(p, line, "title", L.TITLE_PT)
+        if i < len(lines) - 1:
+            r.add_break()
+
+
+def _signature(doc, notice: Notice, config, red: str) -> None:
+    sealed = notice.seal != "none"
+    diameter = float(getattr(config.layout, "seal_mm", 42.0)) if config else 42.0
+    plan = L.sign_plan(notice, sealed, diameter)
+    image = notice.seal_image() or (config.seal_image() if config else None)
+    anchor = _para(doc)
+    anchor.paragraph_format.keep_with_next = True
+    for _ in range(plan.name_top_line - 1):
+        p = _para(doc)
+        p.paragraph_format.keep_with_next = True
+    if sealed:
+        rows = max(len(n.lines) for n in plan.names)
+        for r in range(rows):
+            p = _para(doc)
+            p.paragraph_format.keep_with_next = True
+            for n in plan.names:
+                p.paragraph_format.tab_stops.add_tab_stop(Mm(n.centre), WD_TAB_ALIGNMENT.CENTER)
+            run(p, "".join("\t" + (n.lines[r] if r < len(n.lines) else "") for n in plan.names), "body", L.BODY_PT)
+        for centre, top in plan.seals:
+            docx_seal(anchor, diameter, centre - diameter / 2, top, red, image)
+        p = _para(doc, WD_ALIGN_PARAGRAPH.RIGHT)
+        p.paragraph_format.right_indent = Mm(4 * L.CHAR)
+        run(p, plan.date, "body", L.BODY_PT)
+    else:
+        for n in plan.names:
+            p = _para(doc, WD_ALIGN_PARAGRAPH.RIGHT)
+            p.paragraph_format.keep_with_next = True
+            p.paragraph_format.right_indent = Mm(2 * L.CHAR)
+            run(p, n.lines[0], "body", L.BODY_PT)
+        p = _para(doc)
+        p.paragraph_format.left_indent = Mm(plan.date_left)
+        run(p, plan.date, "body", L.BODY_PT)
+
+
+def _new_section(doc, landscape: bool, start=WD_SECTION.NEW_PAGE):
+    section = doc.add_section(start)
+    if landscape:
+        page_setup(section, True, {"top": 28, "bottom": 26, "left": 37, "right": 35})
+        set_grid(section, 15, 40, 225, 156)
+    else:
+        page_setup(section)
+        set_grid(section)
+    return section
+
+
+def _attachment(doc, index: int, count: int, att, config, project) -> None:
+    from .notice_pdf import table_rows
+    from ..domain.notice import load_attachment_source
+    from ..errors import Findings
+    landscape = bool(att.form)
+    source = None
+    if att.table:
+        source = load_attachment_source(att, "table", ("catalog", "registrations", "admissions", "progress"),
+                                        Findings(), project)
+        head, rows = table_rows(source.model if source else None)
+        landscape = len(head) > 5
+    _new_section(doc, landscape)
+    p = _para(doc)
+    run(p, L.attachment_label(index, count), "hei", L.BODY_PT)
+    _title(doc, L.break_lines(att.title, 28 if landscape else L.TITLE_CHARS), before_lines=1)
+    _para(doc)
+    if att.form:
+        from .forms import add_form_docx
+        if att.data:
+            kinds = {"attachment1": ("progress",), "attachment2": ("registrations",)}[att.form]
+            source = load_attachment_source(att, "data", kinds, Findings(), project)
+        city = getattr(source.model, "city", None) if source else None
+        add_form_docx(doc, att.form, source, config, city, blank=source is None, with_title=False)
+    elif att.table:
+        from ..render.docx import repeat_header, table_borders
+        table = doc.add_table(rows=1 + len(rows), cols=len(head))
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        table_borders(table)
+        repeat_header(table.rows[0])
+        for r, values in enumerate([head, *rows]):
+            for c, value in enumerate(values):
+                cp = table.rows[r].cells[c].paragraphs[0]
+                cp.alignment = WD_ALIGN_PARAGRAPH.CENTER
+                cp.paragraph_format.snap_to_grid = False
+                run(cp, value, "body", 11)
+    else:
+        _body(doc, parse_body(att.body))
+
+
+def _banji(doc, notice: Notice, plan: dict | None) -> None:
+    banji = (plan or {}).get("banji")
+    if banji is None:
+        return
+    if banji["new_page"]:
+        section = _new_section(doc, False, WD_SECTION.EVEN_PAGE)
+        for footer in (section.footer, section.even_page_footer):
+            footer.is_linked_to_previous = False
+            for p in footer.paragraphs:
+                for r in list(p.runs):
+                    r._r.getparent().remove(r._r)
+        v = OxmlElement("w:vAlign")
+        v.set(qn("w:val"), "bottom")
+        section._sectPr.append(v)
+        holder = doc.paragraphs[-1]
+    else:
+        holder = None
+    rows = [("cc", banji["cc"])] if banji["cc"] else []
+    rows.append(("pr", ""))
+    table = doc.add_table(rows=len(rows), cols=1)
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    _no_borders(table)
+    for i, (kind, text) in enumerate(rows):
+        cell = table.rows[i].cells[0]
+        cell.width = Mm(L.TEXT_W)
+        p = cell.paragraphs[0]
+        _exact(p, 14 * 1.5)
+        p.paragraph_format.snap_to_grid = False
+        p.paragraph_format.left_indent = Pt(14)
+        p.paragraph_format.right_indent = Pt(14)
+        if kind == "cc":
+            p.paragraph_format.left_indent = Pt(14 * 4)
+            p.paragraph_format.first_line_indent = Pt(-14 * 3)
+            run(p, "抄送：" + text, "body", L.BANJI_PT)
+        else:
+            p.paragraph_format.tab_stops.add_tab_stop(Mm(L.TEXT_W) - Pt(28), WD_TAB_ALIGNMENT.RIGHT)
+            run(p, banji["by"] + "\t" + banji["on"], "body", L.BANJI_PT)
+        if i == 0:
+            _cell_border(cell, "top", 8)
+        _cell_border(cell, "bottom", 8 if i == len(rows) - 1 else 6)
+    if holder is None:
+        # Float the table at the bottom of the text area of the page it lands on.
+        tbl_pr = table._tbl.tblPr
+        pos = OxmlElement("w:tblpPr")
+        pos.set(qn("w:vertAnchor"), "margin")
+        pos.set(qn("w:horzAnchor"), "margin")
+        pos.set(qn("w:tblpXSpec"), "center")
+        pos.set(qn("w:tblpYSpec"), "bottom")
+        tbl_pr.insert(0, pos)
+
+
+def build_docx(notice: Notice, config, project=None, plan: dict | None = None) -> bytes:
+    red = getattr(config.layout, "red", "#E8380D") if config else "#E8380D"
+    bold34 = bool(getattr(config.layout, "bold_levels_3_4", False)) if config else False
+    doc = new_document()
+    doc.settings.odd_and_even_pages_header_footer = True
+    section = doc.sections[0]
+    page_setup(section)
+    set_grid(section)
+    _footers(section)
+    body = doc.element.body
+    first = doc.paragraphs[0] if doc.paragraphs else None
+    if first is not None and not first.text:
+        body.remove(first._p)
+    # 版头
+    pre = [(notice.copy_no, "body"), (notice.secrecy, "hei"), (notice.urgency, "hei")]
+    pre = [(t, role) for t, role in pre if t]
+    for text, role in pre:
+        p = _para(doc)
+        run(p, text, role, L.BODY_PT)
+    spacer = _para(doc, pt=max(L.MARK_TOP - len(pre) * L.LINE, 1) / L.PT)
+    spacer.paragraph_format.snap_to_grid = False
+    _mark(doc, notice, red)
+    p = _para(doc, WD_ALIGN_PARAGRAPH.CENTER, before_lines=2)
+    if notice.signers:
+        p.alignment = WD_ALIGN_PARAGRAPH.LEFT
+        p.paragraph_format.left_indent = Mm(L.CHAR)
+        p.paragraph_format.tab_stops.add_tab_stop(Mm(L.TEXT_W - 2 * L.CHAR), WD_TAB_ALIGNMENT.RIGHT)
+        run(p, notice.number + "\t签发人：", "body", L.BODY_PT)
+        run(p, "　".join(notice.signers), "kai", L.BODY_PT)
+    else:
+        run(p, notice.number, "body", L.BODY_PT)
+    rule = _para(doc, pt=4 / L.PT * 0.9)
+    rule.paragraph_format.snap_to_grid = False
+    _bottom_border(rule, red, 12)
+    # 主体
+    _title(doc, L.title_lines(notice.title), before_lines=2)
+    if notice.to:
+        p = _para(doc, before_lines=1)
+        run(p, notice.to if notice.to.endswith("：") else notice.to + "：", "body", L.BODY_PT)
+    _body(doc, parse_body(notice.body), bold34)
+    _attachment_note(doc, notice.attachments)
+    _signature(doc, notice, config, red)
+    for note in notice.notes:
+        p = _para(doc, first_chars=2)
+        run(p, f"（{note}）", "body", L.BODY_PT)
+    if notice.enclosure:
+        p = _para(doc)
+        p.add_run().add_break(WD_BREAK.PAGE)
+        _title(doc, L.title_lines(notice.enclosure.title))
+        _para(doc)
+        _body(doc, parse_body(notice.enclosure.body), bold34)
+        _attachment_note(doc, notice.enclosure.attachments)
+    atts = notice.all_attachments
+    for i, att in enumerate(atts, 1):
+        _attachment(doc, i, len(atts), att, config, project)
+    if atts and doc.sections[-1].orientation and (plan or {}).get("banji") and not plan["banji"]["new_page"]:
+        _new_section(doc, False)
+    _banji(doc, notice, plan)
+    return document_bytes(doc, notice.date)
