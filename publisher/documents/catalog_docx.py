@@ -52,6 +52,8 @@ def _table(doc, columns):
         shade.set(qn("w:fill"), "EEEEEE")
         cell._tc.get_or_add_tcPr().append(shade)
     d.repeat_header(header)
+    for column, (_, width) in zip(table.columns, columns):
+        column.width = Mm(width)         # the grid, which LibreOffice/WPS follow
     return table
 
 
@@ -148,7 +150,7 @@ def render(edition) -> bytes:
 def _signature(doc, ctx, config) -> None:
     """Issuer and date right of centre, the seal placeholder centred over both."""
     spacer = _para(doc, "", after=0)
-    spacer.paragraph_format.space_before = Pt(36)
+    spacer.paragraph_format.space_before = Pt(74)
     spacer.paragraph_format.keep_with_next = True
     name = _para(doc, ctx["issuer"], "body", 14, C)
     name.paragraph_format.left_indent = Mm(140)
@@ -159,4 +161,4 @@ def _signature(doc, ctx, config) -> None:
         from ..render.seal import docx_seal
         # centre of the 117 mm wide signature column (257 − 140), over the issuer line
         docx_seal(name, diameter_mm=config.layout.seal_mm, h_offset_mm=140 + (257 - 140) / 2 - config.layout.seal_mm / 2,
-                  v_offset_mm=-config.layout.seal_mm / 2 + 4, color=config.layout.red, image=config.seal_image())
+                  v_offset_mm=-config.layout.seal_mm / 2 - 3, color=config.layout.red, image=config.seal_image())

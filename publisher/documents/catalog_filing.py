@@ -127,7 +127,6 @@ def docx_bytes(letter: dict, edition) -> bytes:
     doc = d.new_document()
     section = doc.sections[0]
     d.page_setup(section)
-    d.set_grid(section)
     footer = section.footer.paragraphs[0]
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
     d.run(footer, "— ", "song", 14)
@@ -166,6 +165,8 @@ def docx_bytes(letter: dict, edition) -> bytes:
         _p(doc, annex["title"], "title", 18, WD_ALIGN_PARAGRAPH.CENTER)
         table = doc.add_table(rows=0, cols=2)
         d.table_borders(table)
+        for column, width in zip(table.columns, (60, 96)):
+            column.width = Mm(width)
         for label, value in annex["table"]:
             cells = table.add_row().cells
             for cell, text, width in zip(cells, (label, value), (60, 96)):
@@ -181,6 +182,8 @@ def docx_bytes(letter: dict, edition) -> bytes:
                 cell.width = Mm(width)
                 d.run(cell.paragraphs[0], text, "hei", 10.5)
             d.repeat_header(table.rows[0])
+            for column, width in zip(table.columns, widths):
+                column.width = Mm(width)
             for row in annex["changes"]:
                 cells = table.add_row().cells
                 for cell, text, width in zip(cells, row, widths):
