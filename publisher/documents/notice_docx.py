@@ -103,7 +103,9 @@ def _mark(doc, notice: Notice, red: str) -> None:
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     _no_borders(table)
     widths = [plan.width + 1, (L.text_units(plan.suffix) + 0.4) * plan.size_mm + 1][:cols]
-    for cell, w in zip(table.rows[0].cells, widths):
+    table.autofit = False
+    for column, cell, w in zip(table.columns, table.rows[0].cells, widths):
+        column.width = Mm(w)
         cell.width = Mm(w)
     names = table.rows[0].cells[0]
     for i, name in enumerate(plan.names):
@@ -292,11 +294,23 @@ def _banji(doc, notice: Notice, plan: dict | None) -> None:
         tbl_pr.insert(0, pos)
 
 
+def _default_size(doc, size_pt: float) -> None:
+    """The document-grid character pitch counts from the default size: make it 3号 (16 pt)."""
+    rpr = doc.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    for tag in ("w:sz", "w:szCs"):
+        el = rpr.find(qn(tag))
+        if el is None:
+            el = OxmlElement(tag)
+            rpr.append(el)
+        el.set(qn("w:val"), str(int(size_pt * 2)))
+
+
 def build_docx(notice: Notice, config, project=None, plan: dict | None = None) -> bytes:
     red = getattr(config.layout, "red", "#E8380D") if config else "#E8380D"
     bold34 = bool(getattr(config.layout, "bold_levels_3_4", False)) if config else False
     doc = new_document()
     doc.settings.odd_and_even_pages_header_footer = True
+    _default_size(doc, L.BODY_PT)
     section = doc.sections[0]
     page_setup(section)
     set_grid(section)

@@ -1,0 +1,133 @@
+"""The 公文 (GB/T 9704-2012): positions, not only text — page size, margins, red mark, page numbers, 版记."""
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from publisher.cli import main
+from publisher.domain.notice import break_lines, number_problems, parse_body
+from publisher.render.seal import seal_svg
+
+DATA = Path(__file__).parent / "data" / "notice"
+
+
+@pytest.fixture(scope="module")
+def city(tmp_path_factory):
+    out = tmp_path_factory.mktemp("notice") / "out"
+    result = CliRunner().invoke(main, ["notice", str(DATA / "city.yaml"), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def _pages(pdf: Path) -> int:
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
+    return int(re.search(r"Pages:\s+(\d+)", info).group(1))
+
+
+def _page_text(pdf: Path, page: int) -> str:
+    return subprocess.run(["pdftotext", "-layout", "-f", str(page), "-l", str(page), str(pdf), "-"],
+                          capture_output=True, text=True).stdout
+
+
+def test_title_breaks_like_the_seed():
+    assert break_lines("关于印发山东省技工院校服务脱贫攻坚工作行动计划的通知", 20) == \
+        ["关于印发山东省技工院校服务脱贫攻坚工作", "行动计划的通知"]
+
+
+def test_number_form_and_headings():
+    assert number_problems("鲁人社字〔2017〕100号") is None
+    assert "济人社字〔2019〕12号" in number_problems("济人社字[2019]第012号")
+    paras = parse_body("一、指导思想\n（一）精心拟制方案，明晰工作责任。各级部门\n1．三级。正文\n（1）四级")
+    assert [p.level for p in paras] == [1, 2, 3, 4]
+    assert paras[1].head == "（一）精心拟制方案，明晰工作责任。"
+
+
+def test_seal_placeholder_svg():
+    svg = seal_svg(42)
+    assert "stroke-dasharray" in svg and "（印章）" in svg and 'width="42mm"' in svg
+
+
+def test_pdf_page_size_numbers_and_banji(city):
+    pdf = city / "city.pdf"
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
+    assert "595.276 x 841.89" in info
+    pages = _pages(pdf)
+    assert pages % 2 == 0
+    for n in range(1, pages):
+        text = _page_text(pdf, n)
+        number = re.compile(rf"—\s*{n}\s*—")
+        lines = [ln for ln in text.splitlines() if number.search(ln)]
+        if not lines:
+            continue                                   # the numberless blank page before the 版记
+        col = number.search(lines[-1]).start()
+        width = max(len(ln) for ln in text.splitlines())
+        if n > 2:
+            continue                                   # rotated form pages: pdftotext reorders their text
+        if n % 2:
+            assert col > width / 2 - 8, (n, lines[-1])  # odd: right
+        else:
+            assert col < width / 4, (n, lines[-1])      # even: left
+    assert re.search(r"—\s*1\s*—", _page_text(pdf, 1))
+    assert re.search(r"—\s*2\s*—", _page_text(pdf, 2))
+    last = _page_text(pdf, pages)
+    assert "济南市人力资源和社会保障局办公室" in last and "2019年2月21日印发" in last
+    assert "抄送：山东省人力资源和社会保障厅，山东省扶贫开发领导小组办公室。" in last.replace(" ", "").replace("\n", "")
+    assert not re.search(rf"—\s*{pages}\s*—", last)
+
+
+def test_pdf_has_every_paragraph(city):
+    text = subprocess.run(["pdftotext", str(city / "city.pdf"), "-"], capture_output=True, text=True).stdout
+    flat = re.sub(r"\s+", "", text)
+    import yaml
+    data = yaml.safe_load((DATA / "city.yaml").read_text(encoding="utf-8"))
+    for para in data["body"].split("\n\n"):
+        assert para.strip() in flat, para
+    assert "济人社字〔2019〕12号" in flat
+    assert "（此件主动公开）" in flat
+
+
+def test_pdf_red_mark_on_page_one(city, tmp_path):
+    if not shutil.which("pdftoppm"):
+        pytest.skip("pdftoppm missing")
+    subprocess.run(["pdftoppm", "-r", "30", "-f", "1", "-l", "1", "-png", str(city / "city.pdf"),
+                    str(tmp_path / "p")], check=True)
+    from PIL import Image
+    image = Image.open(next(tmp_path.glob("p*.png"))).convert("RGB")
+    w, h = image.size
+    red = sum(1 for x in range(w) for y in range(h // 2)
+              if (lambda p: p[0] > 180 and p[1] < 120 and p[2] < 100)(image.getpixel((x, y))))
+    assert red > 200
+
+
+def test_docx_page_setup_fonts_and_red(city):
+    with zipfile.ZipFile(city / "city.docx") as z:
+        xml = z.read("word/document.xml").decode("utf-8")
+        settings = z.read("word/settings.xml").decode("utf-8")
+    first = re.search(r"<w:sectPr.*?</w:sectPr>", xml, re.S).group(0)
+    assert 'w:w="11906"' in first and 'w:h="16838"' in first          # A4 in twips
+    assert re.search(r'w:top="2098"', first) and re.search(r'w:bottom="1984"', first)
+    assert re.search(r'w:left="1587"', first) and re.search(r'w:right="1474"', first)
+    assert 'w:type="linesAndChars"' in first
+    assert "evenAndOddHeaders" in settings
+    assert 'w:color w:val="E8380D"' in xml                           # red mark
+    assert "济南市人力资源和社会保障局" in xml
+    # 一、 headings in 黑体, （一） in 楷体
+    assert re.search(r'w:eastAsia="黑体"[^<]*/>.*?<w:t[^>]*>一、工作要求', xml, re.S)
+    assert re.search(r'w:eastAsia="楷体_GB2312"[^<]*/>.*?<w:t[^>]*>（一）做好宣传发动。', xml, re.S)
+    assert 'w:orient="landscape"' in xml
+    assert "prstDash" in xml and "（印章）" in xml
+
+
+def test_missing_title_exit_1_with_line(tmp_path):
+    src = tmp_path / "bad.yaml"
+    src.write_text("kind: notice\nissuers: [某某局]\ntitle:\nbody: 正文。\ndate: 2019-01-02\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["notice", str(src), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert "bad.yaml:3" in result.output and "标题" in result.output
+    assert not (tmp_path / "out").exists()
