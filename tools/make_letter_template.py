@@ -29,11 +29,11 @@ from docx.shared import Mm, Pt  # noqa: E402
 from publisher.render.docx import document_bytes, new_document, page_setup, run  # noqa: E402
 
 RED = "E8380D"
-MARGINS = {"top": 30, "bottom": 25, "left": 28, "right": 26}
+MARGINS = {"top": 25, "bottom": 20, "left": 28, "right": 26}
 SIGN_INDENT_MM = 86          # the signature block is the right 70 mm of the 156 mm text width
 
 
-def paragraph(doc, align=None, indent_chars=0, before=0, after=0, line=1.5, left_mm=0, hanging_chars=0):
+def paragraph(doc, align=None, indent_chars=0, before=0, after=0, line=Pt(26), left_mm=0):
     p = doc.add_paragraph()
     fmt = p.paragraph_format
     if align is not None:
@@ -42,13 +42,11 @@ def paragraph(doc, align=None, indent_chars=0, before=0, after=0, line=1.5, left
     fmt.line_spacing = line
     if left_mm:
         fmt.left_indent = Mm(left_mm)
-    if indent_chars or hanging_chars:
+    if indent_chars:
+        # Both forms: Word reads the *Chars attributes, LibreOffice/WPS the twips.
         ind = p._p.get_or_add_pPr().get_or_add_ind()
-        if indent_chars:
-            ind.set(qn("w:firstLineChars"), str(indent_chars * 100))
-        if hanging_chars:
-            ind.set(qn("w:leftChars"), str((indent_chars + hanging_chars) * 100 if not indent_chars else 400))
-            ind.set(qn("w:hangingChars"), str(hanging_chars * 100))
+        ind.set(qn("w:firstLine"), str(indent_chars * 320))
+        ind.set(qn("w:firstLineChars"), str(indent_chars * 100))
     return p
 
 
@@ -64,9 +62,9 @@ def build() -> bytes:
     page_setup(doc.sections[0], margins=MARGINS)
     C = WD_ALIGN_PARAGRAPH.CENTER
 
-    run(paragraph(doc, WD_ALIGN_PARAGRAPH.RIGHT, after=12), "录取编号：{{ number }}", "body", 12)
-    run(paragraph(doc, C), "{{ school }}", "title", 22, color=RED)
-    spacing(run(paragraph(doc, C, before=6, after=24), "录取通知书", "title", 36, color=RED), 200)
+    run(paragraph(doc, WD_ALIGN_PARAGRAPH.RIGHT, after=12, line=1.0), "录取编号：{{ number }}", "body", 12)
+    run(paragraph(doc, C, line=1.0), "{{ school }}", "title", 22, color=RED)
+    spacing(run(paragraph(doc, C, before=6, after=18, line=1.0), "录取通知书", "title", 36, color=RED), 200)
     p = paragraph(doc)
     r = run(p, "{{ name }}", "body", 16)
     r.font.underline = True
@@ -84,11 +82,13 @@ def build() -> bytes:
                  "三、毕业时参加所学专业职业技能鉴定的，免收职业技能鉴定费和证书费。"):
         p = paragraph(doc)
         ind = p._p.get_or_add_pPr().get_or_add_ind()
+        ind.set(qn("w:left"), "1280")
+        ind.set(qn("w:hanging"), "640")
         ind.set(qn("w:leftChars"), "400")
         ind.set(qn("w:hangingChars"), "200")
         run(p, item, "body", 16)
-    run(paragraph(doc, indent_chars=2, before=6), "学校地址：{{ address }}　联系电话：{{ school_phone }}", "body", 14)
-    run(paragraph(doc, C, before=36, left_mm=SIGN_INDENT_MM), "{{ school }}", "body", 16)
+    run(paragraph(doc, indent_chars=2, before=6, line=Pt(22)), "学校地址：{{ address }}　联系电话：{{ school_phone }}", "body", 14)
+    run(paragraph(doc, C, before=30, left_mm=SIGN_INDENT_MM), "{{ school }}", "body", 16)
     run(paragraph(doc, C, left_mm=SIGN_INDENT_MM), "{{ signed_on }}", "body", 16)
     return document_bytes(doc, dt.date(2019, 1, 1))
 

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import io
 import re
+import struct
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -23,7 +25,7 @@ FIELDS = ("number", "school", "name", "gender", "ethnicity", "id_no", "card_no",
           "level", "years", "report_date", "report_place", "address", "school_phone", "signed_on")
 TOKEN = re.compile(r"@@(\w+)@@")
 SEAL_IDS = re.compile(r'(<wp:docPr id="|<pic:cNvPr id="|name="Seal |id="Seal|_x0000_s)\d+')
-PAPERS = {"A4": (210, 297, {"top": 30, "bottom": 25, "left": 28, "right": 26}, 1.0),
+PAPERS = {"A4": (210, 297, {"top": 25, "bottom": 20, "left": 28, "right": 26}, 1.0),
           "A5": (148, 210, {"top": 15, "bottom": 12, "left": 16, "right": 14}, 0.7)}
 
 
@@ -36,6 +38,14 @@ class DocxKit:
     body: str                  # the letter's paragraphs, with @@tokens@@ and @@sid@@
     tail: str                  # sectPr and closing tags
     when: tuple                # ZIP entry time
+
+    @property
+    def packed(self):
+        """(name, (crc, size, deflated) or None for document.xml), computed once."""
+        if not hasattr(self, "_packed"):
+            self._packed = [(name, None if content is None else (zlib.crc32(content), len(content), _deflate(content)))
+                            for name, content in self.parts]
+        return self._packed
 
     def xml(self, letter, sid: int = 1001, first: bool = True) -> str:
         values = letter.context()
@@ -121,16 +131,37 @@ def _paper(xml: str, paper: str) -> str:
     return xml
 
 
+def _deflate(data: bytes) -> bytes:
+    packer = zlib.compressobj(6, zlib.DEFLATED, -15)
+    return packer.compress(data) + packer.flush()
+
+
 def _zip(kit: DocxKit, document_xml: str) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as package:
-        for name, content in kit.parts:
-            entry = zipfile.ZipInfo(name, date_time=kit.when)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o644 << 16
-            entry.create_system = 0
-            package.writestr(entry, document_xml.encode("utf-8") if content is None else content)
-    return out.getvalue()
+    """A ZIP written directly: static parts were deflated once in ``prepare``; only document.xml is new.
+
+    The layout is what ``zipfile`` writes (no data descriptors, no extra fields), so
+    any ZIP reader, Word and WPS open it.
+    """
+    dos_time = (kit.when[3] << 11) | (kit.when[4] << 5) | (kit.when[5] // 2)
+    dos_date = ((kit.when[0] - 1980) << 9) | (kit.when[1] << 5) | kit.when[2]
+    out = bytearray()
+    central = bytearray()
+    for name, packed in kit.packed:
+        if packed is None:
+            raw = document_xml.encode("utf-8")
+            packed = (zlib.crc32(raw), len(raw), _deflate(raw))
+        crc, size, data = packed
+        encoded = name.encode("utf-8")
+        flags = 0x800 if not encoded.isascii() else 0
+        offset = len(out)
+        out += struct.pack("<4s5H3L2H", b"PK\x03\x04", 20, flags, 8, dos_time, dos_date, crc, len(data), size,
+                           len(encoded), 0) + encoded + data
+        central += struct.pack("<4s6H3L5H2L", b"PK\x01\x02", 20, 20, flags, 8, dos_time, dos_date, crc,
+                               len(data), size, len(encoded), 0, 0, 0, 0, 0o644 << 16, offset) + encoded
+    start = len(out)
+    out += central
+    out += struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, len(kit.packed), len(kit.packed), len(central), start, 0)
+    return bytes(out)
 
 
 def student_docx(kit: DocxKit, letter) -> bytes:

@@ -12,6 +12,7 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..errors import RenderError
 from ..render.package import build_date
 
 CHUNK = 200
@@ -63,14 +64,19 @@ def render_letters(letters, settings: Settings, date=None) -> bytes:
     return html_to_pdf(letters_html(letters, settings), base_url=str(Path.cwd()), date=date, title="录取通知书")
 
 
-def merge(chunks, title: str, date=None) -> bytes:
-    """Concatenate PDFs (in order) into one, with fixed metadata."""
+def merge(chunks, title: str, date=None, pages: int | None = None) -> bytes:
+    """Concatenate PDFs (in order) into one, with fixed metadata; ``pages``: the count expected."""
+    from pypdf import PdfReader, PdfWriter
+    readers = [PdfReader(io.BytesIO(data)) for data in chunks]
+    count = sum(len(r.pages) for r in readers)
+    if pages is not None and count != pages:
+        raise RenderError(f"错误: {pages} 份通知书排成了 {count} 页：有的通知书超过一页。"
+                          "请缩短报到地点、学校地址等文字，或修改模板 html/letter.css 中的字号和间距")
     if len(chunks) == 1:
         return chunks[0]
-    from pypdf import PdfReader, PdfWriter
     writer = PdfWriter()
-    for data in chunks:
-        writer.append(PdfReader(io.BytesIO(data)))
+    for reader in readers:
+        writer.append(reader)
     stamp = build_date(date).strftime("D:%Y%m%d%H%M%SZ")
     writer.add_metadata({"/Title": title, "/Producer": "publisher", "/CreationDate": stamp, "/ModDate": stamp})
     out = io.BytesIO()

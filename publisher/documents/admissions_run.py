@@ -29,7 +29,7 @@ def _job(kind: str, school: str, letters, extra=None):
     if kind == "pdf":
         return kind, school, extra, admissions_pdf.render_letters(letters, settings, date)
     if kind == "merge":
-        return kind, school, extra, admissions_pdf.merge(letters, "录取通知书", date)
+        return kind, school, None, admissions_pdf.merge(letters, "录取通知书", date, extra)
     if kind == "docx":
         return kind, school, extra, [(l.docx_name, admissions_docx.student_docx(kit, l)) for l in letters]
     if kind == "combined":
@@ -109,7 +109,7 @@ def render_all(plan, out, prefix: str, formats, labels: bool, mask: bool, worker
                     if bar:
                         bar.update(min(admissions_pdf.CHUNK, len(plan_letters(plan, school)) - extra * admissions_pdf.CHUNK))
                     if all(c is not None for c in chunks):
-                        submit("merge", school, chunks)
+                        submit("merge", school, chunks, len(plan_letters(plan, school)))
                 elif kind == "merge":
                     write(f"{folder}/录取通知书.pdf", result)
                 elif kind == "docx":
