@@ -61,7 +61,7 @@ def render_all(plan, out, prefix: str, formats, labels: bool, mask: bool, worker
     settings = admissions_pdf.Settings.of(plan.config)
     kit = admissions_docx.prepare(plan.config, plan.date) if "docx" in formats else None
     workers = workers or min(2, os.cpu_count() or 1)
-    if workers > 1 and plan.total > admissions_pdf.CHUNK // 2:
+    if workers > 1 and plan.total >= 20:
         pool = ProcessPoolExecutor(workers, initializer=_init, initargs=(kit, settings, plan.date))
     else:
         pool = _Inline(kit, settings, plan.date)
