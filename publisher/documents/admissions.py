@@ -206,7 +206,9 @@ def build_project(project, out, prefix: str, formats, mask: bool, echo) -> list[
         echo(str(finding))
     if findings.has_errors:
         raise CheckFailed("发现错误，未生成任何文件。请按上面的提示修改源文件后重试。")
-    return make_outputs(the_plan, out, prefix, fmts, False, mask)
+    made = make_outputs(the_plan, out, prefix, fmts, False, mask)
+    echo(f"已生成录取通知书：{len(the_plan.schools)} 所学校、{the_plan.total} 份（{'、'.join(fmts)}）")
+    return made
 
 
 def _progress_bar(total: int):
