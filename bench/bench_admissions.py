@@ -115,7 +115,9 @@ def main() -> None:
             per_naive = naive(adm, cat, args.sample)
             per_ours = seconds / n
             rows.append((n, seconds, n / seconds, peak / 2**20, per_naive, per_naive / per_ours, check))
-            print(f"  {n}: {seconds:.1f} s, {check}", file=sys.stderr)
+            print(f"  {n}: {seconds:.1f} s, {n / seconds:.1f} letters/s, peak {peak / 2**20:.0f} MiB, naive "
+                  f"{per_naive:.3f} s/letter, ratio {per_naive / per_ours:.1f}x, load {os.getloadavg()[0]:.1f}; {check}",
+                  file=sys.stderr, flush=True)
     print(f"\nmachine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the end\n")
     print("| students | seconds | letters/s | peak memory (MiB, all processes) | naive s/letter | ours s/letter | ratio |")
     print("|---:|---:|---:|---:|---:|---:|---:|")
