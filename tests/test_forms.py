@@ -7,7 +7,6 @@ import zipfile
 
 import docx
 import openpyxl
-import pytest
 
 from conftest import DATA, ROOT, make_id, write_rows
 from publisher.cli import main

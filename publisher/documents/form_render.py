@@ -333,6 +333,7 @@ def add_to_docx(document, form, config, with_label: bool = False, with_title: bo
         _fill(cell, head.text, "hei", size, "center")
     for r in range(form.head_rows):
         repeat_header(rows[r])
+        rows[r].height = _mm(8)                                      # at least
     for i, values in enumerate(form.rows):
         cells = cells_by_row[form.head_rows + i]
         for c, (col, value) in enumerate(zip(form.columns, values)):

@@ -24,6 +24,8 @@ For the notice, which prints these forms as attachment pages of a 公文:
   mask=False, with_title=True)`` — appends the same into a python-docx Document at
   its end; the caller must already have made the landscape section.
 ``data`` is a ``Source`` or a model (``Progress`` / ``PersonList``).
+
+The renderers live in ``form_render`` (page and cell layout only).
 """
 from __future__ import annotations
 
@@ -31,7 +33,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from ..config import ProjectConfig
-from ..domain.models import COUNT_FIELDS, PersonList, Progress
 from ..domain.people import mask_id, mask_phone
 from ..errors import UsageError
 from ..text import cn_date
@@ -213,15 +214,9 @@ def build_form(form: str, data=None, config: ProjectConfig | None = None, city: 
     return result
 
 
-def cell_text(form: Form, col_index: int, value) -> str:
-    """A value as printed in DOCX/PDF."""
-    if value is None:
-        return ""
-    return str(value)
-
-
 def total_texts(form: Form) -> list[str]:
-    texts = [cell_text(form, i, v) for i, v in enumerate(form.total)]
+    """The 总计 row as printed: 附件2 counts people (“4人”)."""
+    texts = ["" if v is None else str(v) for v in form.total]
     if form.form == "attachment2" and form.total[1] is not None:
         texts[1] = f"{form.total[1]}人"
     return texts
