@@ -27,8 +27,20 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import make_admissions  # noqa: E402
 
 
+def _pss(pid: str):
+    """Proportional set size: forked workers share pages with their parent, so RSS would count them twice."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as handle:
+            for line in handle:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        return None
+    return None
+
+
 def _tree_rss(pid: int) -> int:
-    """Resident bytes of ``pid`` and all its descendants."""
+    """Memory (PSS, else RSS) of ``pid`` and all its descendants."""
     children = {}
     rss = {}
     for entry in os.listdir("/proc"):
@@ -38,7 +50,7 @@ def _tree_rss(pid: int) -> int:
             with open(f"/proc/{entry}/stat") as handle:
                 fields = handle.read().rsplit(")", 1)[1].split()
             children.setdefault(int(fields[1]), []).append(int(entry))
-            rss[int(entry)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+            rss[int(entry)] = _pss(entry) if _pss(entry) is not None else int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
         except (OSError, IndexError, ValueError):
             continue
     total, stack = 0, [pid]
@@ -119,7 +131,7 @@ def main() -> None:
                   f"{per_naive:.3f} s/letter, ratio {per_naive / per_ours:.1f}x, load {os.getloadavg()[0]:.1f}; {check}",
                   file=sys.stderr, flush=True)
     print(f"\nmachine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the end\n")
-    print("| students | seconds | letters/s | peak memory (MiB, all processes) | naive s/letter | ours s/letter | ratio |")
+    print("| students | seconds | letters/s | peak memory (MiB, PSS of all processes) | naive s/letter | ours s/letter | ratio |")
     print("|---:|---:|---:|---:|---:|---:|---:|")
     for n, seconds, rate, peak, per_naive, ratio, _ in rows:
         print(f"| {n:,} | {seconds:.1f} | {rate:.1f} | {peak:.0f} | {per_naive:.3f} | {seconds / n:.4f} | {ratio:.1f}× |")
