@@ -11,7 +11,6 @@ python-docx paragraph.
 from __future__ import annotations
 
 import html
-import itertools
 from pathlib import Path
 
 from docx.oxml import parse_xml
@@ -50,7 +49,11 @@ def seal_svg(diameter_mm: float = DEFAULT_MM, color: str = DEFAULT_COLOR, image:
     )
 
 
-_ids = itertools.count(1)
+def _next_shape_id(paragraph) -> int:
+    """The next free drawing id in this paragraph's part: the same document gives the same ids."""
+    root = paragraph.part.element
+    used = [int(v) for v in root.xpath(".//wp:docPr/@id") if str(v).isdigit()]
+    return max([1000, *used]) + 1
 
 _NS = ('xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
        'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
@@ -93,7 +96,7 @@ def docx_seal(paragraph, diameter_mm: float = DEFAULT_MM, h_offset_mm: float = 0
     text, else in front.  Returns the run holding the shape.
     """
     d_emu, h_emu, v_emu = _emu(diameter_mm), _emu(h_offset_mm), _emu(v_offset_mm)
-    shape_id = 1000 + next(_ids)
+    shape_id = _next_shape_id(paragraph)
     hex_color = color.lstrip("#").upper()
     run = paragraph.add_run()
     if image is not None:
