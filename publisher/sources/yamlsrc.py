@@ -115,7 +115,12 @@ def load_yaml(path: Path, display: str, findings: Findings):
     text = read_text(path, display)
     if not text.strip():
         raise SourceError(f"{display}: 错误: 文件是空的")
-    loader = _Loader(text, findings, display)
+    try:
+        loader = _Loader(text, findings, display)
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, max(exc.position, 0)) + 1
+        raise SourceError(f"{display}:{line}: 错误: 文件含有不可显示的控制字符（U+{exc.character:04X}），"
+                          "不是正常的 YAML 文本；请用文本编辑器删除该字符后另存为 UTF-8")
     try:
         return loader.get_single_data()
     except yaml.MarkedYAMLError as exc:
