@@ -52,3 +52,11 @@ def test_output_piped_into_head_is_no_internal_error():
     proc = subprocess.run(f'"{sys.executable}" -m publisher check "{BAD}" | head -c 10', shell=True,
                           capture_output=True, text=True, timeout=120)
     assert "内部错误" not in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_control_character_in_yaml(runner, tmp_path):
+    path = tmp_path / "catalog.yaml"
+    path.write_bytes("kind: catalog\ncity: 济南\x07市\n".encode())
+    result = runner.invoke(main, ["check", str(path)], catch_exceptions=False)
+    assert result.exit_code == 1
+    assert "catalog.yaml:2: 错误: 文件含有不可显示的控制字符（U+0007）" in result.output
