@@ -84,10 +84,20 @@ class Findings:
 
     items: list[Finding] = dc_field(default_factory=list)
 
+    def __post_init__(self) -> None:
+        # a set beside the list: de-duplicating 100,000 rows' findings by list scan was quadratic
+        self._seen = set(self.items)
+
+    def _keep(self, finding: Finding) -> None:
+        if len(self._seen) != len(self.items):       # items changed from outside: resynchronise
+            self._seen = set(self.items)
+        if finding not in self._seen:
+            self._seen.add(finding)
+            self.items.append(finding)
+
     def add(self, location: Location, level: str, code: str, message: str, field: str | None = None) -> Finding:
         finding = Finding(location, level, code, message, field)
-        if finding not in self.items:
-            self.items.append(finding)
+        self._keep(finding)
         return finding
 
     def error(self, location: Location, code: str, message: str, field: str | None = None) -> Finding:
@@ -98,8 +108,7 @@ class Findings:
 
     def extend(self, other: Iterable[Finding]) -> None:
         for finding in other:
-            if finding not in self.items:
-                self.items.append(finding)
+            self._keep(finding)
 
     @property
     def errors(self) -> list[Finding]:
