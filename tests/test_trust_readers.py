@@ -60,3 +60,20 @@ def test_control_character_in_yaml(runner, tmp_path):
     result = runner.invoke(main, ["check", str(path)], catch_exceptions=False)
     assert result.exit_code == 1
     assert "catalog.yaml:2: 错误: 文件含有不可显示的控制字符（U+0007）" in result.output
+
+
+def test_findings_deduplicate_with_a_set():
+    """Findings.add used to scan the list (quadratic over 100,000 rows); same behaviour, kept by a set."""
+    from publisher.errors import Findings, Location
+    findings = Findings()
+    for n in range(3):
+        for row in range(5000):
+            findings.warning(Location("a.xlsx", "Sheet1", row, "B"), "age.range", "年龄")
+    findings.extend(list(findings))
+    assert len(findings) == 5000
+    other = Findings(list(findings.items[:10]))
+    other.extend(findings)
+    assert len(other) == 5000
+    findings.items.clear()                      # changed from outside: still consistent
+    findings.warning(Location("a.xlsx", "Sheet1", 1, "B"), "age.range", "年龄")
+    assert len(findings) == 1
