@@ -34,7 +34,7 @@ class OutputFolder:
     def __init__(self, target, sources=(), command: str | None = None):
         self.target = Path(target)
         self.sources = [Path(s) for s in sources]
-        self.command = command or " ".join(["publisher", *sys.argv[1:]])
+        self.command = command or command_line()
         self.tmp: Path | None = None
         self.written: list[str] = []
         self._seen: set[str] = set()
@@ -157,6 +157,32 @@ class OutputFolder:
                         for s in sorted(set(self.sources)) if s.is_file()],
         }
         (self.tmp / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", "utf-8")
+
+
+def command_line() -> str:
+    """The running command as the user would type it, from click's context (argv when there is none).
+
+    Rebuilt from the parsed parameters, so it is the same whether run from a shell or a test.
+    """
+    import click
+    from click.core import ParameterSource
+    ctx = click.get_current_context(silent=True)
+    if ctx is None:
+        return " ".join(["publisher", *sys.argv[1:]])
+    parts = ["publisher", *ctx.command_path.split()[1:]]
+    for param in ctx.command.params:
+        value = ctx.params.get(param.name)
+        if ctx.get_parameter_source(param.name) == ParameterSource.DEFAULT or value is None:
+            continue
+        values = list(value) if isinstance(value, (list, tuple)) else [value]
+        if isinstance(param, click.Argument):
+            parts += [str(v) for v in values]
+        elif param.is_flag:
+            parts += [param.opts[0]] if value else []
+        else:
+            for v in values:
+                parts += [param.opts[0], str(v)]
+    return " ".join(parts)
 
 
 def _remove_stale(parent: Path, name: str) -> None:
