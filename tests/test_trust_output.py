@@ -193,3 +193,15 @@ def test_output_names_cannot_escape(tmp_path, source):
     assert not (tmp_path / "evil.pdf").exists()
     assert safe_name("../济南/技师*学院") == "_济南_技师_学院"
     assert safe_name("..") == "未命名"
+
+
+def test_command_recorded_as_typed(tmp_path, runner):
+    source = tmp_path / "registrations.xlsx"
+    import shutil
+    from conftest import DATA
+    shutil.copy(DATA / "good" / "registrations.xlsx", source)
+    result = runner.invoke(main, ["form", "attachment2", str(source), "--mask", "--format", "xlsx",
+                                  "-o", str(tmp_path / "out")], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    manifest = json.loads((tmp_path / "out" / MANIFEST).read_text("utf-8"))
+    assert manifest["command"] == f"publisher form attachment2 {source} -o {tmp_path / 'out'} --format xlsx --mask"
