@@ -1,0 +1,284 @@
+"""Write the bad-input corpus to tests/data/bad/ (SPEC §6: survive any file a user throws at it).
+
+    python tools/make_bad_inputs.py            # (re)write tests/data/bad/
+    python tools/make_bad_inputs.py --check    # exit 1 if the committed corpus differs
+
+Every file is small and deterministic (seeded random bytes, fixed ZIP times), so
+the committed corpus is what this script writes.  Large or tool-dependent files
+(a 100,000-row workbook, a really encrypted workbook) are made at test time by
+``big_registrations`` and ``encrypted_workbook`` below.
+"""
+from __future__ import annotations
+
+import io
+import random
+import re
+import sys
+import zipfile
+from datetime import date, timedelta
+from pathlib import Path
+
+import openpyxl
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from publisher.domain.people import check_character  # noqa: E402
+from publisher.render.package import normalise_zip  # noqa: E402
+
+BAD = ROOT / "tests" / "data" / "bad"
+OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+REG_HEADER = ["序号", "姓名", "性别", "民族", "扶贫卡编号", "身份证号", "联系电话", "家庭详细地址", "拟就读技工院校"]
+PROG_HEADER = ["序号", "学校名称", "当年招收建档立卡贫困家庭子女人数（人）", "建档立卡贫困家庭子女在校生人数（人）",
+               "建档立卡贫困家庭子女毕业生人数（人）", "建档立卡贫困家庭子女毕业生就业人数（人）",
+               "当年面向建档立卡贫困家庭劳动者开展职业培训人数（人）", "培训后就业创业人数（人）"]
+SCHOOLS = ("济南技师学院", "平阴县技工学校")          # the schools of tests/data/good/catalog.yaml
+
+
+def make_id(n: int, male: bool = True, region: str = "370124", birth: str = "20030512") -> str:
+    first = f"{region}{birth}{n % 100:02d}{(2 * (n % 5) + (1 if male else 0)) % 10}"
+    return first + check_character(first)
+
+
+def person(n: int, name: str = "张伟", male: bool = True, school: str = SCHOOLS[0]) -> list:
+    return [n, name, "男" if male else "女", "汉族", f"3701241050{n:08d}", make_id(n, male),
+            f"1381234{n:04d}", f"济南市平阴县洪范池镇书院村{n}号", school]
+
+
+def workbook_bytes(rows: list, title: str | None = None, meta: str | None = None, patch=None) -> bytes:
+    """A one-sheet workbook with fixed ZIP times; ``patch`` may edit the sheet XML."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Sheet1"
+    if title:
+        ws.append([title])
+    if meta:
+        ws.append([meta])
+    for row in rows:
+        ws.append(row)
+    wb.properties.creator = "publisher tests"
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    data = buffer.getvalue()
+    if patch:
+        data = _patch_sheet(data, patch)
+    from datetime import datetime
+    return normalise_zip(data, datetime(2019, 6, 10))
+
+
+def _patch_sheet(data: bytes, patch) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            content = src.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                content = patch(content)
+            dst.writestr(info, content)
+    return out.getvalue()
+
+
+def registrations(rows: list) -> bytes:
+    return workbook_bytes([REG_HEADER, *rows], "济南市精准技能扶贫对象登记汇总表",
+                          "填表单位（盖章）：济南市人力资源社会保障局  填表时间：2019年3月20日")
+
+
+def progress(rows: list, patch=None) -> bytes:
+    return workbook_bytes([PROG_HEADER, *rows], "全省技工院校服务脱贫攻坚工作进展情况表",
+                          "填表单位（盖章）：济南市人力资源社会保障局  填表时间：2019年6月10日", patch)
+
+
+def ole_bytes(marker: bytes = b"", size: int = 4096) -> bytes:
+    """An OLE compound-file header, optionally naming a stream (UTF-16LE, as directory entries do)."""
+    body = bytearray(OLE + bytes(504))
+    body[0x1C:0x1E] = b"\xfe\xff"                     # byte order mark of the compound file
+    body += marker + bytes(max(0, size - len(body) - len(marker)))
+    return bytes(body)
+
+
+def csv_text(rows: list) -> str:
+    return "\r\n".join(",".join(str(c) for c in row) for row in rows) + "\r\n"
+
+
+def _cached_formulas(xml: bytes) -> bytes:
+    """Give formula cells the value Excel would have cached, as a workbook saved by Excel has it."""
+    def fill(match):
+        ref = match.group(1).decode()
+        value = CACHED.get(ref)
+        if value is None:
+            return match.group(0)
+        kind = b"" if isinstance(value, int) else b' t="str"'
+        text = str(value).encode("ascii", "xmlcharrefreplace")
+        return b'<c r="' + match.group(1) + b'"' + kind + b"><f>" + match.group(2) + b"</f><v>" + text + b"</v></c>"
+    return re.sub(rb'<c r="([A-Z]+\d+)"><f>([^<]*)</f><v></v></c>', fill, xml)
+
+
+# Cached results per cell: 总计 row of progress_formulas, names of registrations_formulas.
+CACHED = {"C6": 43, "D6": 114, "B3": "张三", "B4": "张四"}
+
+
+def corpus() -> dict[str, bytes]:
+    """File name -> bytes of every committed corpus file."""
+    rng = random.Random(20190610)
+    files: dict[str, bytes] = {}
+    for suffix in ("xlsx", "yaml", "csv", "xls"):
+        files[f"random_bytes.{suffix}"] = bytes(rng.randrange(256) for _ in range(2048))
+    for suffix in ("xlsx", "yaml", "csv"):
+        files[f"empty.{suffix}"] = b""
+    files["whitespace_only.yaml"] = b"  \n\t\n"
+    files["random_text.yaml"] = "这不是一个源文件，只是一段随便写的文字。\n".encode()
+    good = registrations([person(i) for i in range(1, 6)])
+    files["truncated.xlsx"] = good[: len(good) // 2]
+    files["zip_not_workbook.xlsx"] = _plain_zip()
+    files["old_excel.xls"] = ole_bytes(b"W\x00o\x00r\x00k\x00b\x00o\x00o\x00k\x00")
+    files["password_protected.xlsx"] = ole_bytes("EncryptionInfo".encode("utf-16-le"))
+
+    reg_rows = [REG_HEADER] + [person(i, name) for i, name in enumerate(("王芳", "李娜", "赵磊"), 1)]
+    files["registrations_gbk.csv"] = csv_text(reg_rows).encode("gbk")
+    rare = [REG_HEADER, person(1, "王芳"), person(2, "吉𠮷")]
+    files["registrations_gb18030.csv"] = csv_text(rare).encode("gb18030")
+    files["registrations_utf8_bom.csv"] = csv_text(reg_rows).encode("utf-8-sig")
+    files["registrations_semicolons.csv"] = csv_text(reg_rows).replace(",", ";").encode("utf-8")
+    files["only_commas.csv"] = b",,,,\r\n,,,\r\n"
+    files["binary_zero.csv"] = b"\x00" * 64
+
+    files["yaml_bad_indent.yaml"] = "kind: catalog\ncity: 济南市\n schools:\n  - name: 济南技师学院\n".encode()
+    files["yaml_tabs.yaml"] = "kind: catalog\nschools:\n\t- name: 济南技师学院\n".encode()
+    files["yaml_unclosed_quote.yaml"] = 'kind: notice\ntitle: "关于印发行动计划的通知\ndate: 2017-12-23\n'.encode()
+    files["yaml_duplicate_keys.yaml"] = ("kind: progress\ncity: 济南市\ncity: 淄博市\nperiod: 2019-H1\n"
+                                         "filled_on: 2019-06-10\nrows:\n"
+                                         "  - {school: 济南技师学院, enrolled: 1, enrolled: 2}\n").encode()
+    files["yaml_wrong_kind.yaml"] = "kind: budget\ncity: 济南市\n".encode()
+    files["yaml_no_kind.yaml"] = "city: 济南市\nyear: 2019\n".encode()
+    files["yaml_list_top.yaml"] = "- kind: catalog\n- city: 济南市\n".encode()
+    files["yaml_scalar_top.yaml"] = "济南市\n".encode()
+    files["yaml_python_tag.yaml"] = "kind: catalog\ncity: !!python/object/apply:os.system ['echo hi']\n".encode()
+    files["yaml_billion_laughs.yaml"] = _laughs().encode()
+    files["yaml_deep_nesting.yaml"] = ("kind: catalog\nschools: " + "[" * 3000 + "]" * 3000 + "\n").encode()
+    files["yaml_rows_not_list.yaml"] = "kind: registrations\ncity: 济南市\nrows: 张三\n".encode()
+    files["yaml_rows_of_scalars.yaml"] = "kind: progress\ncity: 济南市\nrows: [1, 2, 3]\n".encode()
+    files["yaml_wrong_types.yaml"] = ("kind: catalog\ncity: [济南市]\nyear: 二〇一九\npublished_on: 明天\n"
+                                      "schools:\n  - name: {a: 1}\n    type: 3\n    majors: 5\n").encode()
+    files["yaml_huge_numbers.yaml"] = ("kind: progress\ncity: 济南市\nperiod: 2019-H1\nfilled_on: 2019-06-10\nrows:\n"
+                                       "  - {school: 济南技师学院, enrolled: 1e30, in_school: 99999999999,"
+                                       " graduates: .inf, employed: .nan, trained: -0, trained_employed: 1e400}\n").encode()
+    files["yaml_dates_as_text.yaml"] = _dates_yaml().encode()
+    files["yaml_template_in_data.yaml"] = ("kind: catalog\ncity: 济南市\nyear: 2019\npublished_on: 2019-02-27\n"
+                                           "schools:\n  - name: \"{{ 7*7 }}技师学院\"\n    type: 技师学院\n"
+                                           "    affiliation: 市属\n    address: \"<script>alert(1)</script>\"\n"
+                                           "    majors:\n      - {code: \"0103\", name: \"{% raw %}数控\", "
+                                           "level: 中级工, years: 3, plan: 40}\n").encode()
+    files["publisher_config_broken.yaml"] = "issuer: [\ncity: 济南市\n".encode()
+
+    files["progress_huge_numbers.xlsx"] = progress([[1, SCHOOLS[0], 1e30, 99999999999, 3, 2, 10, 5],
+                                                    [2, SCHOOLS[1], -5, 2.5, "12人", "１２", "约10", None]])
+    files["progress_formulas.xlsx"] = progress(
+        [[1, SCHOOLS[0], 32, 96, 13, 13, 190, 128], [2, SCHOOLS[1], 11, 18, 3, 2, 107, 94],
+         ["总计", None, "=SUM(C3:C4)", "=SUM(D3:D4)", 16, 15, 297, 222]], patch=_cached_formulas)
+    files["progress_formulas_uncached.xlsx"] = progress(
+        [[1, SCHOOLS[0], "=1+1", "=A1", 13, 13, 190, 128]])
+    files["registrations_formulas.xlsx"] = workbook_bytes(
+        [REG_HEADER, person(1), [2, '=HYPERLINK("http://example.invalid","张三")', *person(2)[2:]],
+         [3, "=cmd|' /C calc'!A0", *person(3)[2:]], [4, "+张三", *person(4)[2:]], [5, "@SUM(1)", *person(5)[2:]]],
+        patch=_cached_formulas)
+    files["registrations_rare_names.xlsx"] = registrations(
+        [person(1, "吉𠮷"), person(2, "𪚥𪚥", male=False), person(3, "王\U0002B740"),
+         [4, "张\ue000", *person(4)[2:]], [5, "赵\u200b磊", *person(5)[2:]]])
+    files["registrations_dates_text.xlsx"] = _dates_workbook()
+    files["no_known_columns.xlsx"] = workbook_bytes([["甲", "乙", "丙"], [1, 2, 3]])
+    files["header_only_registrations.xlsx"] = registrations([])
+    files["header_only_progress.xlsx"] = progress([])
+    files["catalog_header_only.xlsx"] = workbook_bytes([["序号", "学校名称", "学校类别", "隶属关系", "专业代码",
+                                                          "专业名称", "培养层次", "学制（年）", "招生计划（人）"]],
+                                                        "济南市2019年度精准技能扶贫技工院校和专业目录")
+    files["registrations_missing_columns.xlsx"] = workbook_bytes([["序号", "姓名", "性别"], [1, "张三", "男"]])
+    files["registrations_ids_as_numbers.xlsx"] = registrations(
+        [[1, "王芳", "女", "汉族", 370124105000000001, 370124200305121021, 13812340001, "书院村1号", SCHOOLS[0]]])
+    files["registrations_all_blank_cells.xlsx"] = registrations([[None] * 9, [" "] * 9, ["\u3000"] * 9])
+    files["registrations_wrong_school.xlsx"] = registrations([person(1, school="不存在的技工学校")])
+    return files
+
+
+def _plain_zip() -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        z.writestr(zipfile.ZipInfo("readme.txt", (2019, 6, 10, 0, 0, 0)), "not a workbook")
+    return out.getvalue()
+
+
+def _laughs() -> str:
+    lines = ["kind: registrations", "a: &a [\"哈\", \"哈\", \"哈\", \"哈\", \"哈\", \"哈\", \"哈\", \"哈\", \"哈\"]"]
+    prev = "a"
+    for name in "bcdefghi":
+        lines.append(f"{name}: &{name} [{', '.join(['*' + prev] * 9)}]")
+        prev = name
+    lines.append(f"rows: *{prev}")
+    return "\n".join(lines) + "\n"
+
+
+DATE_FORMS = ("2019年6月10日", "2019/6/10", "2019.6.10", "20190610", "6/10/2019", "2019-6-10", "2019年13月1日")
+
+
+def _dates_yaml() -> str:
+    rows = "\n".join(f"  - {{school: {SCHOOLS[0]}, enrolled: {i}}}" for i in range(1, 3))
+    parts = [f"kind: progress\ncity: 济南市\nperiod: 2019-H1\nfilled_on: \"{DATE_FORMS[0]}\"\nrows:\n{rows}\n"]
+    return parts[0]
+
+
+def _dates_workbook() -> bytes:
+    """Admissions with 报到时间 typed as text in every common form (and two wrong ones)."""
+    header = REG_HEADER + ["录取院校", "录取专业", "报到时间", "报到地点"]
+    rows = [person(i) + [SCHOOLS[0], "数控加工", form, "新生报到处"] for i, form in enumerate(DATE_FORMS, 1)]
+    return workbook_bytes([header, *rows], "济南技师学院录取名单", "填表时间：2019.7.1")
+
+
+def main(argv: list[str]) -> int:
+    files = corpus()
+    if "--check" in argv:
+        stale = [n for n, data in files.items() if not (BAD / n).is_file() or (BAD / n).read_bytes() != data]
+        extra = [p.name for p in BAD.iterdir() if p.name not in files and p.name != "README.md"] if BAD.is_dir() else []
+        for name in stale + extra:
+            print(f"differs: {name}")
+        return 1 if stale or extra else 0
+    BAD.mkdir(parents=True, exist_ok=True)
+    for path in BAD.iterdir():
+        if path.name not in files and path.name != "README.md":
+            path.unlink()
+    for name, data in files.items():
+        (BAD / name).write_bytes(data)
+    print(f"wrote {len(files)} files, {sum(map(len, files.values()))} bytes, to {BAD.relative_to(ROOT)}")
+    return 0
+
+
+# ---------------------------------------------------------------- made at test time
+
+def big_registrations(path: Path, rows: int = 100_000) -> Path:
+    """A registrations workbook of ``rows`` rows, streamed (write-only) so making it stays small."""
+    wb = openpyxl.Workbook(write_only=True)
+    ws = wb.create_sheet("Sheet1")
+    ws.append(["济南市精准技能扶贫对象登记汇总表"])
+    ws.append(["填表单位（盖章）：济南市人力资源社会保障局", None, None, None, None, None, "填表时间：2019年3月20日"])
+    ws.append(REG_HEADER)
+    start = date(2000, 1, 1)
+    for n in range(1, rows + 1):
+        born = start + timedelta(days=n % 3000)        # birth date and sequence: unique IDs
+        first = f"370124{born:%Y%m%d}{n // 3000:02d}{n % 10}"
+        ws.append([n, f"学生{n}", "男" if n % 2 else "女", "汉族", f"3701{n:014d}",
+                   first + check_character(first), f"138{n:08d}", f"济南市平阴县书院村{n}号", SCHOOLS[n % 2]])
+    wb.save(path)
+    return path
+
+
+def encrypted_workbook(path: Path) -> tuple[Path, bool]:
+    """A password-protected workbook: really encrypted when msoffcrypto-tool is installed, else crafted."""
+    try:
+        from msoffcrypto.format.ooxml import OOXMLFile
+    except ImportError:
+        path.write_bytes(ole_bytes("EncryptionInfo".encode("utf-16-le")))
+        return path, False
+    plain = io.BytesIO(registrations([person(1)]))
+    with open(path, "wb") as out:
+        OOXMLFile(plain).encrypt("密码123", out)
+    return path, True
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
