@@ -94,7 +94,11 @@ def plan(project, findings: Findings, school: str | None = None) -> Plan:
     """Letters per school from a checked project; numbering and catalog look-ups happen here."""
     lists = project.of_kind("admissions")
     if not lists:
-        raise UsageError("错误: 没有找到录取名单（应有 录取院校、录取专业 等列，或 YAML 中 kind: admissions）")
+        from ..sources.schema import KIND_NAMES
+        given = project.sources
+        what = "；".join(f"{s.display} 是{KIND_NAMES.get(s.kind, s.kind)}" for s in given) or "给出的文件无法读取"
+        raise UsageError(f"错误: 没有找到录取名单（{what}）；录取名单应有 录取院校、录取专业 等列，"
+                         "或在 YAML 中写 kind: admissions", findings.sorted())
     catalog = None
     people = []
     for source in lists:

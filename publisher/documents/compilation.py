@@ -399,8 +399,9 @@ def run_compile(sources: list[Path], year: int | None, period: str | None, out: 
     findings = run_checks(project)
     usable = [s for s in project.sources if s.kind in ("progress", "registrations")]
     if not usable:
-        raise UsageError("错误: 没有找到可汇总的报表：请给出各市报来的附件1（进展情况表）或附件2（登记汇总表）"
-                         "工作簿或其所在文件夹", findings.sorted())
+        given = "、".join(str(p) for p in sources)
+        raise UsageError(f"错误: {given} 中没有找到可汇总的报表：请给出各市报来的附件1（进展情况表）"
+                         "或附件2（登记汇总表）工作簿或其所在文件夹", findings.sorted())
     for source in project.sources:
         if source.kind not in ("progress", "registrations"):
             echo(f"{source.display}: 警告: 这是{_kind_name(source.kind)}，不是附件1或附件2，汇总时已忽略")

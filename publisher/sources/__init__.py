@@ -42,6 +42,9 @@ def load_source(path, display: str | None = None, kinds=None, config=None) -> So
         raise SourceError(f"{display}: 错误: 无法识别的文件类型；支持 .yaml、.xlsx 和 .csv")
     from . import convert
     table = read_table(path, display, kinds)
+    if not table.records:
+        findings.warning(Location(display, table.sheet, table.header_row), "table.empty",
+                         "表头下面没有任何数据行；请确认填写的内容在表头之下、且没有选错文件")
     model = convert.from_table(table, findings, config)
     return Source(path, display, table.kind, model, findings, table.sheet, table.letters)
 
