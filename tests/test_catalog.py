@@ -208,6 +208,11 @@ def test_filing_report_and_notice(outputs):
     assert "2021年2月26日" in report and "备案表" in report
     notice, _ = _docx_text(out / "临沂目录-公布通知.docx")
     assert "关于公布2021年度精准技能扶贫技工院校和专业目录的通知" in notice
+    # the publishing notice is a 公文 from the notice engine: red mark, 附件 table page, 版记 last
+    pages = [re.sub(r"\s+", "", p) for p in _pdf_text(out / "临沂目录-公布通知.pdf")[0].split("\f") if p.strip()]
+    assert "文件" in pages[0] and "附件：" in "".join(pages)
+    assert pages[-1].endswith("印发") and _pdf_text(out / "临沂目录-公布通知.pdf")[1] % 2 == 0
+    assert any("附件" in p and "临沂" in p and "焊接" in p for p in pages[1:])
 
 
 def test_late_date_is_a_warning_and_outputs_are_made(tmp_path):

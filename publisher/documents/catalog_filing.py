@@ -192,10 +192,52 @@ def docx_bytes(letter: dict, edition) -> bytes:
     return d.document_bytes(doc, edition.published_on)
 
 
+def publishing_notice(edition):
+    """The publishing notice as a 公文 for the notice engine (GB/T 9704), the catalog as its 附件."""
+    from pathlib import Path
+
+    from ..domain.notice import Attachment, Notice
+    from ..errors import Location
+    letter = notice_letter(edition)
+    source = Path(edition.parts[0].catalog.location.file)
+    if not source.is_file():
+        return None
+    where = Location(str(source))
+    return Notice(where, path=source.resolve(), issuers=[edition.issuer], mark="文件",
+                  title=letter["title"], to=letter["to"],
+                  body="\n\n".join(text for _, text in letter["paras"]),
+                  attachments=[Attachment(where, title=letter["attachments"][0], table=source.resolve())],
+                  date=edition.published_on, notes=list(letter["notes"]),
+                  seal=edition.config.issuer.seal or "placeholder",
+                  printed_by=f"{edition.issuer}办公室", printed_on=edition.published_on)
+
+
+def _notice_files(edition, formats, echo) -> dict:
+    """{ext: bytes} of the publishing notice made by the notice engine, or {} when it cannot be."""
+    from ..errors import Findings
+    from ..project import Project
+    from . import notice as engine
+    notice = publishing_notice(edition)
+    if notice is None:
+        return {}
+    findings = Findings()
+    project = Project(edition.config)
+    files = engine.make(notice, edition.config, project, tuple(f for f in formats if f in ("docx", "pdf")), findings)
+    for finding in findings.sorted():
+        echo(str(finding))
+    return {} if findings.has_errors else files
+
+
 def write(edition, out, base: str, formats, echo) -> list[str]:
-    """The report (with 备案表) and the publishing notice, as DOCX and PDF."""
+    """The report (with 备案表) and the publishing notice (a 公文 through the notice engine), as DOCX and PDF."""
     made = []
-    for suffix, letter in (("备案报告", report_letter(edition)), ("公布通知", notice_letter(edition))):
+    notice_files = _notice_files(edition, formats, echo)
+    for suffix, ext in (("公布通知", "docx"), ("公布通知", "pdf")):
+        if ext in notice_files:
+            out.write_bytes(f"{base}-{suffix}.{ext}", notice_files[ext])
+            made.append(f"{base}-{suffix}.{ext}")
+    letters = (("备案报告", report_letter(edition)),) + (() if notice_files else (("公布通知", notice_letter(edition)),))
+    for suffix, letter in letters:
         if "docx" in formats:
             out.write_bytes(f"{base}-{suffix}.docx", docx_bytes(letter, edition))
             made.append(f"{base}-{suffix}.docx")
