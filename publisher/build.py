@@ -74,6 +74,9 @@ def build_all(folder: Path, out: Path, formats, mask: bool = False, echo=print) 
     for finding in all_findings.sorted():
         echo(str(finding))
     errors = Findings([f for _, _, b in projects for f in b])
+    returned = sorted({f.location.file for f in all_findings.errors} - {f.location.file for f in errors})
+    if returned and not errors.has_errors:
+        echo(f"注意：{'、'.join(returned)} 有错误，已在汇总表的报送情况中列出，未计入总计；其余文件照常生成。")
     if errors.has_errors:
         raise CheckFailed(f"发现 {len(errors)} 个错误，未生成任何文件。请按上面的提示修改源文件后重试。")
     sources = [s.path for _, p, _ in projects for s in p.sources]
