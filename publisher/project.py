@@ -11,8 +11,8 @@ from pathlib import Path
 
 from . import checks
 from .config import ProjectConfig, load_config
-from .domain.models import Catalog, PersonList, Progress
-from .errors import Findings, Location, PublisherError, SourceError, UsageError
+from .domain.models import Catalog
+from .errors import Findings, Location, SourceError, UsageError
 from .sources import Source, discover, load_source
 
 

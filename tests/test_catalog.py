@@ -13,7 +13,6 @@ from click.testing import CliRunner
 
 from publisher.cli import main
 from publisher.documents.catalog_diff import diff
-from publisher.errors import Findings
 from publisher.sources import load_source
 
 DATA = Path(__file__).parent / "data" / "catalog"

@@ -3,9 +3,7 @@ missing / late / erroneous cities, cross-city registrations, 精准比对, the t
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
-import re
 import subprocess
 import zipfile
 from pathlib import Path

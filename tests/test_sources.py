@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from conftest import DATA, make_id, write_rows
+from conftest import make_id, write_rows
 from publisher.errors import SourceError
 from publisher.sources import load_source
 

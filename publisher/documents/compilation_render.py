@@ -13,7 +13,7 @@ from ..domain.models import COUNT_FIELDS
 from ..domain.people import mask_id
 from ..render import fonts
 from ..text import cn_date
-from .compilation import ERRORS, INCLUDED, STATUS_TEXT, Compilation, rate_text, rate_value
+from .compilation import STATUS_TEXT, Compilation, rate_text, rate_value
 from .compilation_chart import SIZE_MM, chart_png
 
 COUNT_HEADS = ("当年招收建档立卡贫困家庭子女人数（人）", "建档立卡贫困家庭子女在校生人数（人）",
@@ -139,7 +139,6 @@ def xlsx_bytes(comp: Compilation, config, mask: bool) -> bytes:
     from openpyxl.chart import BarChart, Reference
     from openpyxl.chart.label import DataLabelList
     from openpyxl.styles import Alignment, Border, Font, Side
-    from openpyxl.utils import get_column_letter
 
     from ..render.xlsx import put, workbook_bytes
 

@@ -10,7 +10,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
 from ..domain.notice import Notice, parse_body
-from ..render.docx import add_page_field, document_bytes, new_document, page_setup, run, set_grid
+from ..render.docx import add_page_field, border, document_bytes, new_document, page_setup, run, set_grid
 from ..render.seal import docx_seal
 from . import notice_layout as L
 
@@ -57,12 +57,7 @@ def _footers(section) -> None:
 def _bottom_border(paragraph, color: str, eighths: int) -> None:
     ppr = paragraph._p.get_or_add_pPr()
     borders = OxmlElement("w:pBdr")
-    el = OxmlElement("w:bottom")
-    el.set(qn("w:val"), "single")
-    el.set(qn("w:sz"), str(eighths))
-    el.set(qn("w:space"), "1")
-    el.set(qn("w:color"), color.lstrip("#").upper())
-    borders.append(el)
+    borders.append(border("bottom", eighths, color, space=1))
     ppr.append(borders)
 
 
@@ -70,9 +65,7 @@ def _no_borders(table) -> None:
     tbl_pr = table._tbl.tblPr
     borders = OxmlElement("w:tblBorders")
     for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        el = OxmlElement(f"w:{edge}")
-        el.set(qn("w:val"), "nil")
-        borders.append(el)
+        borders.append(border(edge, val="nil"))
     tbl_pr.append(borders)
 
 
@@ -82,12 +75,7 @@ def _cell_border(cell, edge: str, eighths: int) -> None:
     if borders is None:
         borders = OxmlElement("w:tcBorders")
         tc_pr.append(borders)
-    el = OxmlElement(f"w:{edge}")
-    el.set(qn("w:val"), "single")
-    el.set(qn("w:sz"), str(eighths))
-    el.set(qn("w:space"), "0")
-    el.set(qn("w:color"), "000000")
-    borders.append(el)
+    borders.append(border(edge, eighths))
 
 
 def _mark(doc, notice: Notice, red: str) -> None:

@@ -6,7 +6,6 @@ page before it when needed — in the second.
 """
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 

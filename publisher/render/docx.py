@@ -103,18 +103,23 @@ def cant_split(row) -> None:
     tr_pr.append(OxmlElement("w:cantSplit"))
 
 
+def border(edge: str, size_eighths: int = 4, color: str = "000000", space: int = 0, val: str = "single"):
+    """One ``w:top``/``w:bottom``/… border element (size in eighths of a point)."""
+    el = OxmlElement(f"w:{edge}")
+    el.set(qn("w:val"), val)
+    if val != "nil":
+        el.set(qn("w:sz"), str(size_eighths))
+        el.set(qn("w:space"), str(space))
+        el.set(qn("w:color"), color.lstrip("#").upper())
+    return el
+
+
 def table_borders(table, size_eighths: int = 4) -> None:
     """Single black borders on every cell edge."""
-    tbl_pr = table._tbl.tblPr
     borders = OxmlElement("w:tblBorders")
     for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        el = OxmlElement(f"w:{edge}")
-        el.set(qn("w:val"), "single")
-        el.set(qn("w:sz"), str(size_eighths))
-        el.set(qn("w:space"), "0")
-        el.set(qn("w:color"), "000000")
-        borders.append(el)
-    tbl_pr.append(borders)
+        borders.append(border(edge, size_eighths))
+    table._tbl.tblPr.append(borders)
 
 
 def cell_valign_center(cell) -> None:

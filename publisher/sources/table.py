@@ -18,8 +18,8 @@ from xml.etree import ElementTree
 
 from openpyxl.utils import get_column_letter, range_boundaries
 
-from ..errors import Findings, Location, SourceError
-from .schema import SCHEMAS, Column, fold_text, fold_title, title_index
+from ..errors import Location, SourceError
+from .schema import SCHEMAS, fold_text, fold_title, title_index
 from .values import find_date
 
 HEADER_SCAN_ROWS = 40
@@ -304,7 +304,6 @@ def _missing_columns(display: str, best, kinds) -> SourceError:
     by_field = {c.field: c for c in columns}
     missing = [by_field[n].title for n in needed if n not in found]
     if len(found) < 2:
-        expected = "、".join(SCHEMAS[k][0][1].title for k in (kinds or ["registrations"]))
         return SourceError(f"{display}: 错误: 找不到表头行：没有一行含有本系统认识的列标题"
                            f"（如 序号、姓名、身份证号、学校名称、专业名称），请检查是否选错了文件")
     where = f"{display}:{sheet.name}!第{number}行" if sheet.name else f"{display}:第{number}行"
