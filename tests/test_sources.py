@@ -133,3 +133,11 @@ def test_id_stored_as_number_is_an_error(tmp_path):
     rows = [REG_HEADER, [1, "张三", "男", "汉族", "3701241030123456", 370124200305121000.0, "13812345678", "某村", "某校"]]
     source = load_source(write_rows(tmp_path / "r.xlsx", rows), "r.xlsx")
     assert [f.code for f in source.findings] == ["id.as_number"]
+
+
+def test_prenumbered_empty_rows_of_a_blank_form_are_not_people(tmp_path):
+    rows = [REG_HEADER, [1, "张三", "男", "汉族", "3701241030123456", make_id(), "13812345678", "某村", "某校"],
+            [2] + [None] * 8, [3] + [None] * 8, ["总计", "1人"]]
+    source = load_source(write_rows(tmp_path / "r.xlsx", rows), "r.xlsx")
+    assert [p.name for p in source.model.rows] == ["张三"]
+    assert source.model.declared_total == 1

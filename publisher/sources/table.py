@@ -277,6 +277,9 @@ def read_table(path: Path, display: str, kinds=None) -> Table:
         if _FOOTER.match(texts[0]):
             _scan_meta(table, values, loc)
             continue
+        seq_col = positions.get("seq")
+        if seq_col and all(v is None or not fold_text(v) for c, v in enumerate(values, start=1) if c != seq_col):
+            continue                                  # a pre-numbered empty row of a blank form
         record = _record(values, positions, display, sheet.name, number)
         if any(texts[0].startswith(w) for w in _TOTAL_WORDS):
             table.total = record
