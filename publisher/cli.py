@@ -243,6 +243,13 @@ def verify(out):
 def doctor(fonts_dir):
     """检查字体、系统库和模板是否就绪。"""
     from .doctor import diagnose
+    if fonts_dir is None:
+        # the project in the current folder may name a folder of licensed fonts
+        from .config import load_config
+        config = load_config(Path.cwd(), Findings())
+        fonts_dir = config.fonts
+        if fonts_dir:
+            click.echo(f"使用 publisher.yaml 中的字体文件夹：{fonts_dir}")
     ok = diagnose(fonts_dir, echo=click.echo)
     sys.exit(0 if ok else 1)
 

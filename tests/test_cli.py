@@ -42,3 +42,20 @@ def test_random_bytes_get_a_message_not_a_traceback(runner, tmp_path):
     result = runner.invoke(main, ["check", str(bad)])
     assert result.exit_code == 1
     assert "报表.xlsx" in result.output and "错误" in result.output and "Traceback" not in result.output
+
+
+def test_doctor_reports_the_licensed_font_of_the_project(runner, tmp_path, monkeypatch):
+    import shutil
+    from publisher.render.fonts import resolve
+    kai = resolve("kai").file
+    if kai is None:
+        import pytest
+        pytest.skip("no 楷体 substitute installed to stand in for a licensed file")
+    (tmp_path / "fonts").mkdir()
+    shutil.copy(kai, tmp_path / "fonts" / "楷体_GB2312.ttf")
+    (tmp_path / "publisher.yaml").write_text("city: 济南市\nfonts: fonts/\n", "utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(main, ["doctor"])
+    line = next(l for l in result.output.splitlines() if l.strip().startswith("楷体"))
+    assert "楷体_GB2312.ttf" in line and "[授权字体]" in line
+    assert "仿宋_GB2312 的授权字体文件" in result.output          # the others are substitutes, said so
