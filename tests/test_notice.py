@@ -131,3 +131,88 @@ def test_missing_title_exit_1_with_line(tmp_path):
     assert result.exit_code == 1
     assert "bad.yaml:3" in result.output and "标题" in result.output
     assert not (tmp_path / "out").exists()
+
+
+# --- signature block: room for the 附注, joint 署名 that wraps (GBT9704.md 署名/印章, "no room") ---
+
+SEED = {
+    "kind": "notice",
+    "issuers": ["山东省人力资源和社会保障厅", "山东省扶贫开发领导小组办公室"],
+    "mark": "文件",
+    "number": "鲁人社字〔2017〕100号",
+    "title": "关于印发山东省技工院校服务脱贫攻坚工作行动计划的通知",
+    "to": "各市人力资源社会保障局、扶贫办，省直有关部门",
+    "body": "现将《山东省技工院校服务脱贫攻坚工作行动计划》印发给你们，请结合实际，认真贯彻落实。",
+    "date": "2017-12-23",
+    "seal": "placeholder",
+    "notes": ["此件主动公开", "联系单位：职业能力建设处"],
+    "printed_by": "山东省人力资源和社会保障厅办公室",
+    "printed_on": "2017-12-23",
+}
+
+
+def _notice(tmp_path, name="seed", **changes):
+    import yaml
+    data = {**SEED, **changes}
+    src = tmp_path / f"{name}.yaml"
+    src.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return src
+
+
+def _plan(src, room):
+    from publisher.documents import notice_layout as L
+    from publisher.project import load_project
+    notice = load_project([src]).of_kind("notice")[0].model
+    return L, L.sign_plan(notice, True, 42.0, room)
+
+
+def _assert_under_seal(L, plan):
+    centre = plan.seal_top + plan.diameter / 2
+    assert plan.seal_top <= L.LINE                                   # top within one line of the body
+    assert plan.glyph_top(plan.name_top) >= centre                   # 署名 below the centre
+    assert plan.glyph_top(plan.date_top) + L.GLYPH <= plan.seal_top + plan.diameter   # date pressed
+    assert plan.pitch >= L.MIN_PITCH - 1e-9
+
+
+def test_wrapped_joint_signature_lies_under_the_last_seal(tmp_path):
+    L, plan = _plan(_notice(tmp_path), None)
+    assert [n.lines for n in plan.names] == [["山东省人力资源和社会保障厅"], ["山东省扶贫开发", "领导小组办公室"]]
+    assert plan.rows == 2
+    _assert_under_seal(L, plan)
+    assert plan.names[-1].centre == pytest.approx(plan.date_centre)  # last seal centred on the date
+    left = plan.seals[0][0] - plan.diameter / 2
+    right = plan.seals[-1][0] + plan.diameter / 2
+    assert left >= 0 and right <= L.TEXT_W                          # seals inside the text area
+    assert plan.seals[1][0] - plan.seals[0][0] > plan.diameter      # not touching
+
+
+def test_signature_tightens_only_as_far_as_needed(tmp_path):
+    L, grid = _plan(_notice(tmp_path, issuers=["山东省人力资源和社会保障厅"], mark=""), 200)
+    assert not grid.tight and grid.pitch == pytest.approx(L.LINE)
+    assert grid.name_top == pytest.approx(2 * L.LINE)               # names on the grid
+    _assert_under_seal(L, grid)
+    room = grid.total - 10                                          # grid misses by 10 mm
+    L, tight = _plan(_notice(tmp_path, issuers=["山东省人力资源和社会保障厅"], mark=""), room)
+    assert tight.tight and tight.total + 0.3 <= room and tight.note_pitch == tight.pitch
+    _assert_under_seal(L, tight)
+    L, flow = _plan(_notice(tmp_path, issuers=["山东省人力资源和社会保障厅"], mark=""), grid.height + 1)
+    assert not flow.tight and flow.note_pitch == pytest.approx(L.LINE)   # the 附注 flow on instead
+
+
+def test_seed_keeps_notes_on_page_one(tmp_path):
+    src = _notice(tmp_path)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["notice", str(src), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "警告" not in result.output and "notice.layout" not in result.output   # self-check passes
+    first = re.sub(r"\s+", "", _page_text(out / "seed.pdf", 1))
+    assert "（此件主动公开）" in first and "（联系单位：职业能力建设处）" in first
+    assert "2017年12月23日" in first and "领导小组办公室" in first
+    with zipfile.ZipFile(out / "seed.docx") as z:
+        xml = z.read("word/document.xml").decode("utf-8")
+    # DOCX: the same tightened pitch off the grid for 署名 rows, date and 附注.
+    tail = xml[xml.index("认真贯彻落实"):xml.index("联系单位")]
+    pitches = re.findall(r'<w:snapToGrid w:val="0"/><w:spacing w:lineRule="exact" w:line="(\d+)"', tail)
+    assert len(pitches) >= 5 and len(set(pitches[1:])) == 1, pitches   # anchor, 2 name rows, date, note
+    assert int(pitches[1]) < 580                                        # tighter than the 28.95 pt grid
+    assert len(re.findall(r'<wp:positionV relativeFrom="paragraph"><wp:posOffset>0<', tail)) == 2

@@ -15,6 +15,8 @@ from ..render.seal import docx_seal
 from . import notice_layout as L
 
 LINE_PT = L.LINE / L.PT
+RULE_GAP = 1.7                         # mm: empty paragraph whose bottom border is the red rule
+RULE_H = RULE_GAP + (1 + 1.5) * L.PT   # + border space (1 pt) and width (12 eighths = 1.5 pt)
 HEAD_FONT = {1: "hei", 2: "kai", 3: "body", 4: "body"}
 
 
@@ -24,6 +26,23 @@ def _exact(paragraph, pt: float = LINE_PT) -> None:
     pf.line_spacing = Pt(pt)
     pf.space_before = Pt(0)
     pf.space_after = Pt(0)
+
+
+# Elements that follow w:snapToGrid in w:pPr (ECMA-376 CT_PPrBase order).
+_AFTER_SNAP = ("w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap", "w:jc",
+               "w:textDirection", "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl", "w:divId",
+               "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange")
+
+
+def _no_snap(paragraph) -> None:
+    """snapToGrid off: the paragraph keeps its own line spacing and glyph widths instead of the
+    document grid's (python-docx has no property for it)."""
+    ppr = paragraph._p.get_or_add_pPr()
+    if ppr.find(qn("w:snapToGrid")) is not None:
+        return
+    el = OxmlElement("w:snapToGrid")
+    el.set(qn("w:val"), "0")
+    ppr.insert_element_before(el, *_AFTER_SNAP)
 
 
 def _para(doc, align=None, first_chars: float = 0, before_lines: float = 0, pt: float = LINE_PT):
@@ -82,8 +101,10 @@ def _mark(doc, notice: Notice, red: str) -> None:
     plan = L.mark_plan(notice)
     size_pt = plan.size_mm / L.PT
     if len(plan.names) == 1:
-        p = _para(doc, WD_ALIGN_PARAGRAPH.CENTER, pt=size_pt * 1.05)
-        p.paragraph_format.snap_to_grid = False
+        # Exact line spacing of the glyph size, as in the PDF (the mark's height is part of where
+        # the body ends on page 1, which the signature layout is fitted to).
+        p = _para(doc, WD_ALIGN_PARAGRAPH.CENTER, pt=size_pt)
+        _no_snap(p)
         run(p, plan.names[0] + plan.suffix, "title", size_pt, color=red)
         return
     cols = 2 if plan.suffix else 1
@@ -98,7 +119,10 @@ def _mark(doc, notice: Notice, red: str) -> None:
     names = table.rows[0].cells[0]
     for i, name in enumerate(plan.names):
         p = names.paragraphs[0] if i == 0 else names.add_paragraph()
-        _exact(p, size_pt * 1.15)
+        _exact(p, size_pt)
+        _no_snap(p)
+        if i < len(plan.names) - 1:
+            p.paragraph_format.space_after = Pt(plan.gap / L.PT)
         p.alignment = WD_ALIGN_PARAGRAPH.DISTRIBUTE
         run(p, name, "title", size_pt, color=red)
     if cols == 2:
@@ -107,7 +131,8 @@ def _mark(doc, notice: Notice, red: str) -> None:
         v.set(qn("w:val"), "center")
         cell._tc.get_or_add_tcPr().append(v)
         p = cell.paragraphs[0]
-        _exact(p, size_pt * 1.15)
+        _exact(p, size_pt)
+        _no_snap(p)
         p.paragraph_format.left_indent = Mm(plan.size_mm * 0.3)
         run(p, plan.suffix, "title", size_pt, color=red)
 
@@ -147,30 +172,38 @@ def _title(doc, lines, before_lines: float = 0) -> None:
             r.add_break()
 
 
-def _signature(doc, notice: Notice, config, red: str) -> None:
-    sealed = notice.seal != "none"
-    diameter = float(getattr(config.layout, "seal_mm", 42.0)) if config else 42.0
-    plan = L.sign_plan(notice, sealed, diameter)
+def _signature(doc, notice: Notice, config, red: str, sign: L.SignPlan | None = None) -> L.SignPlan:
+    """署名, date and seals with the vertical numbers of the PDF's plan (``sign``, chosen for the
+    room left on the page; see ``notice_layout.fit_signature``)."""
+    from .notice_pdf import sign_for
+    plan = sign or sign_for(notice, config, None)
     image = notice.seal_image() or (config.seal_image() if config else None)
-    anchor = _para(doc)
-    anchor.paragraph_format.keep_with_next = True
-    for _ in range(plan.name_top_line - 1):
-        p = _para(doc)
-        p.paragraph_format.keep_with_next = True
-    if sealed:
-        rows = max(len(n.lines) for n in plan.names)
-        for r in range(rows):
-            p = _para(doc)
+    if plan.sealed:
+        # An empty paragraph as tall as the gap down to the first 署名 row holds the seals.
+        # These lines are off the 22-line grid: snapToGrid off, or LibreOffice/WPS put each
+        # line on the grid whatever its exact spacing.
+        anchor = _para(doc, pt=plan.name_top / L.PT)
+        anchor.paragraph_format.keep_with_next = True
+        _no_snap(anchor)
+        for r in range(plan.rows):
+            p = _para(doc, pt=plan.pitch / L.PT)
             p.paragraph_format.keep_with_next = True
+            _no_snap(p)
             for n in plan.names:
                 p.paragraph_format.tab_stops.add_tab_stop(Mm(n.centre), WD_TAB_ALIGNMENT.CENTER)
             run(p, "".join("\t" + (n.lines[r] if r < len(n.lines) else "") for n in plan.names), "body", L.BODY_PT)
         for centre, top in plan.seals:
-            docx_seal(anchor, diameter, centre - diameter / 2, top, red, image)
-        p = _para(doc, WD_ALIGN_PARAGRAPH.RIGHT)
+            docx_seal(anchor, plan.diameter, centre - plan.diameter / 2, top, red, image)
+        p = _para(doc, WD_ALIGN_PARAGRAPH.RIGHT, pt=plan.pitch / L.PT)
+        _no_snap(p)
         p.paragraph_format.right_indent = Mm(4 * L.CHAR)
         run(p, plan.date, "body", L.BODY_PT)
+        below = plan.height - (plan.date_top + plan.pitch)
+        if below > 0.05 and notice.notes:
+            p.paragraph_format.space_after = Pt(below / L.PT)
     else:
+        anchor = _para(doc)
+        anchor.paragraph_format.keep_with_next = True
         for n in plan.names:
             p = _para(doc, WD_ALIGN_PARAGRAPH.RIGHT)
             p.paragraph_format.keep_with_next = True
@@ -179,6 +212,7 @@ def _signature(doc, notice: Notice, config, red: str) -> None:
         p = _para(doc)
         p.paragraph_format.left_indent = Mm(plan.date_left)
         run(p, plan.date, "body", L.BODY_PT)
+    return plan
 
 
 def _new_section(doc, landscape: bool, start=WD_SECTION.NEW_PAGE):
@@ -225,7 +259,7 @@ def _attachment(doc, index: int, count: int, att, config, project) -> None:
             for c, value in enumerate(values):
                 cp = table.rows[r].cells[c].paragraphs[0]
                 cp.alignment = WD_ALIGN_PARAGRAPH.CENTER
-                cp.paragraph_format.snap_to_grid = False
+                _no_snap(cp)
                 run(cp, value, "body", 11)
     else:
         _body(doc, parse_body(att.body))
@@ -258,7 +292,7 @@ def _banji(doc, notice: Notice, plan: dict | None) -> None:
         cell.width = Mm(L.TEXT_W)
         p = cell.paragraphs[0]
         _exact(p, 14 * 1.5)
-        p.paragraph_format.snap_to_grid = False
+        _no_snap(p)
         p.paragraph_format.left_indent = Pt(14)
         p.paragraph_format.right_indent = Pt(14)
         if kind == "cc":
@@ -314,7 +348,7 @@ def build_docx(notice: Notice, config, project=None, plan: dict | None = None) -
         p = _para(doc)
         run(p, text, role, L.BODY_PT)
     spacer = _para(doc, pt=max(L.MARK_TOP - len(pre) * L.LINE, 1) / L.PT)
-    spacer.paragraph_format.snap_to_grid = False
+    _no_snap(spacer)
     _mark(doc, notice, red)
     p = _para(doc, WD_ALIGN_PARAGRAPH.CENTER, before_lines=2)
     if notice.signers:
@@ -325,19 +359,27 @@ def build_docx(notice: Notice, config, project=None, plan: dict | None = None) -
         run(p, "　".join(notice.signers), "kai", L.BODY_PT)
     else:
         run(p, notice.number, "body", L.BODY_PT)
-    rule = _para(doc, pt=4 / L.PT * 0.9)
-    rule.paragraph_format.snap_to_grid = False
+    # The rule 1.7 mm below the 发文字号's line (about 4 mm below its glyphs); the title's
+    # two blank lines count from the 发文字号's line, so the rule paragraph takes no line.
+    rule = _para(doc, pt=RULE_GAP / L.PT)
+    _no_snap(rule)
     _bottom_border(rule, red, 12)
     # 主体
-    _title(doc, L.title_lines(notice.title), before_lines=2)
+    _title(doc, L.title_lines(notice.title), before_lines=2 - RULE_H / L.LINE)
     if notice.to:
         p = _para(doc, before_lines=1)
         run(p, notice.to if notice.to.endswith("：") else notice.to + "：", "body", L.BODY_PT)
     _body(doc, parse_body(notice.body), bold34)
     _attachment_note(doc, notice.attachments)
-    _signature(doc, notice, config, red)
+    if doc.paragraphs:
+        # Word keeps the last body line(s) with the signature (widow control moves two lines),
+        # as the PDF does: a signature never starts a page without body text.
+        doc.paragraphs[-1].paragraph_format.keep_with_next = True
+    sign = _signature(doc, notice, config, red, (plan or {}).get("sign"))
     for note in notice.notes:
-        p = _para(doc, first_chars=2)
+        p = _para(doc, first_chars=2, pt=sign.note_pitch / L.PT)
+        if abs(sign.note_pitch - L.LINE) > 0.01:
+            _no_snap(p)
         run(p, f"（{note}）", "body", L.BODY_PT)
     if notice.enclosure:
         p = _para(doc)

@@ -5,6 +5,7 @@ unless said otherwise.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 from ..domain.notice import Notice, balanced_lines, break_lines, text_units
@@ -69,33 +70,149 @@ class SignName:
     width: float
 
 
+GLYPH = BODY_PT * PT                  # 5.644 mm: height of a 3号 glyph box
+SEAL_MARGIN = 0.3                     # 署名 glyph top this far below the seal's centre
+MIN_PITCH = 1.2 * GLYPH               # 6.77 mm: tightest 署名/date/附注 line pitch (1.2 x 3号)
+
+
 @dataclass
 class SignPlan:
+    """署名, 成文日期 and seals of the block that follows the body; vertical lengths in mm from
+    the block's top (= the bottom of the last body or 附件说明 line), lines by their line-box top."""
     sealed: bool
     names: list[SignName]
     date: str
     date_left: float                   # x of the date's left edge
     date_width: float
-    name_top_line: int                 # line index (0 = first line below the body) of the names
-    date_line: int
-    lines: int                         # lines the block occupies (incl. the blank ones)
+    name_top: float                    # top of the first 署名 line box
+    pitch: float                       # line pitch of 署名 rows and the date
+    rows: int                          # 署名 rows (2 when a name wraps)
+    note_pitch: float = LINE           # line pitch of the 附注 lines after the block
+    seal_top: float = 0.0
     seals: list[tuple[float, float]] = field(default_factory=list)   # (centre x, top y) per seal
     diameter: float = 42.0
+    notes: int = 0                     # 附注 lines that follow
+    notes_right: float = 0.0           # right end (x) of the longest 附注 line
+    tight: bool = False                # off the 22-line grid: a wrapped 署名, or spacing tightened for room
 
     @property
     def date_centre(self) -> float:
         return self.date_left + self.date_width / 2
+
+    @property
+    def date_top(self) -> float:
+        return self.name_top + self.rows * self.pitch
+
+    @property
+    def height(self) -> float:
+        """Height of the block: down to the date's line box, and below the seals when 附注 follow
+        that would reach under one (a seal never presses on a 附注)."""
+        bottom = self.date_top + self.pitch
+        if self.sealed and self.notes and any(c - self.diameter / 2 < self.notes_right for c, _ in self.seals):
+            bottom = max(bottom, self.seal_top + self.diameter)
+        return bottom
+
+    # Line counts for templates written against the former grid-only plan.
+    @property
+    def lines(self) -> float:
+        return self.height / LINE
+
+    @property
+    def name_top_line(self) -> float:
+        return self.name_top / LINE
+
+    @property
+    def date_line(self) -> float:
+        return self.date_top / LINE
+
+    @property
+    def total(self) -> float:
+        return self.height + self.notes * self.note_pitch
+
+    def glyph_top(self, line_top: float, pitch: float | None = None) -> float:
+        return line_top + ((pitch or self.pitch) - GLYPH) / 2
 
 
 def width_mm(text: str) -> float:
     return text_units(text) * CHAR
 
 
-def sign_plan(notice: Notice, sealed: bool, diameter: float = 42.0) -> SignPlan:
-    """Where 署名, 成文日期 and the seals go (GBT9704.md 主体: sealed / unsealed)."""
+def _vertical(plan: SignPlan, pitch: float, seal_top: float, grid: bool, note_pitch: float) -> SignPlan:
+    """Set the block's vertical numbers for one spacing.
+
+    GBT9704.md: the seal's top within one line below the last body line, 署名 and date below
+    its centre, the last seal pressing on the last 署名 and the date.  So the first 署名 glyph
+    starts SEAL_MARGIN below the centre (seal_top + D/2); on the grid, at the first grid line
+    whose glyph starts there.  The seal's top is ``seal_top`` (0.5 mm on the grid, 0 when
+    tightened: touching the body's last line box, never over its text).
+    """
+    from dataclasses import replace
+    half = (pitch - GLYPH) / 2
+    lowest = seal_top + plan.diameter / 2 + SEAL_MARGIN - half     # line top of the first 署名 row
+    if grid:
+        name_top = math.ceil(lowest / LINE - 1e-9) * LINE
+    else:
+        name_top = lowest
+    seals = [(c, seal_top) for c, _ in plan.seals]
+    return replace(plan, pitch=pitch, name_top=name_top, seal_top=seal_top, seals=seals,
+                   note_pitch=note_pitch, tight=not grid)
+
+
+def _cover_pitch(plan: SignPlan) -> float:
+    """Largest pitch at which the wrapped 署名 rows and the date lie between the seal's centre and
+    its bottom edge (the last seal covers the last 署名 and the date)."""
+    room = plan.diameter / 2 - SEAL_MARGIN - GLYPH - 0.2          # date glyphs 0.2 mm inside the edge
+    return min(LINE, room / plan.rows) if plan.rows > 0 else LINE
+
+
+def fit_signature(plan: SignPlan, room: float | None) -> SignPlan:
+    """The loosest spacing of 署名, date and 附注 that fits ``room`` (mm from the bottom of the
+    body to the bottom of the text area); ``room=None``: the grid layout; ``room=0``: the
+    tightest layout.  Order of preference (GBT9704.md "no room: adjust spacing so seal and date
+    stay with body text"):
+
+    1. the grid layout (names on the 22-line grid, seal top 0.5 mm below the body) with the 附注;
+    2. tightened: seal touching the body, 署名 just below its centre, one pitch between
+       MIN_PITCH and the grid line for 署名, date and 附注 — the 附注 stay on the page;
+    3. the grid layout with the 附注 flowing to the next page;
+    4. tightened without the 附注;
+    5. the grid layout, which then moves to the next page with the last body lines.
+    A wrapped 署名 never takes the full grid pitch: three rows (two name lines and the date)
+    must fit in the lower half of the seal, so its "grid" pitch is ``_cover_pitch``.
+    """
+    if not plan.sealed:
+        return plan
+    top = _cover_pitch(plan)
+    grid = _vertical(plan, top, 0.5, plan.rows == 1, LINE)
+    if room is None:
+        return grid
+    steps = [top - 0.05 * i for i in range(int((top - MIN_PITCH) / 0.05) + 1)]
+    if room <= 0:
+        return _vertical(plan, MIN_PITCH, 0.0, False, MIN_PITCH)
+    slack = 0.3                                   # rounding of the renderers
+    if grid.total + slack <= room:
+        return grid
+    for pitch in steps:
+        tight = _vertical(plan, pitch, 0.0, False, pitch)
+        if tight.total + slack <= room:
+            return tight
+    if grid.height + slack <= room:
+        return grid
+    for pitch in steps:
+        tight = _vertical(plan, pitch, 0.0, False, LINE)
+        if tight.height + slack <= room:
+            return tight
+    return grid
+
+
+def sign_plan(notice: Notice, sealed: bool, diameter: float = 42.0, room: float | None = None) -> SignPlan:
+    """Where 署名, 成文日期 and the seals go (GBT9704.md 主体: sealed / unsealed); ``room`` as for
+    ``fit_signature``."""
     date = cn_date(notice.date) if notice.date else ""
     dw = width_mm(date)
     issuers = notice.issuers or [""]
+    notes = len(notice.notes or [])
+    notes_right = max((2 * CHAR + width_mm(f"（{n}）") for n in notice.notes or []), default=0.0)
     if not sealed:
         names = [SignName([n], 0, width_mm(n)) for n in issuers]
         right = TEXT_W - 2 * CHAR
@@ -103,7 +220,8 @@ def sign_plan(notice: Notice, sealed: bool, diameter: float = 42.0) -> SignPlan:
             n.centre = right - n.width / 2
         first_left = min(right - n.width for n in names)
         date_left = min(first_left + 2 * CHAR, TEXT_W - dw)
-        return SignPlan(False, names, date, date_left, dw, 1, 1 + len(names), 2 + len(names), [], diameter)
+        return SignPlan(False, names, date, date_left, dw, LINE, LINE, len(names), LINE, 0.0, [], diameter,
+                        notes, notes_right)
     date_right = TEXT_W - 4 * CHAR
     date_left = date_right - dw
     centre_last = date_left + dw / 2
@@ -138,10 +256,11 @@ def sign_plan(notice: Notice, sealed: bool, diameter: float = 42.0) -> SignPlan:
         centres = [min(centre_last, TEXT_W - widths[0] / 2)]
     names = [SignName(lines, c, w) for lines, c, w in zip(chosen, centres, widths)]
     rows = max(len(n.lines) for n in names)
-    top_line = 2
-    date_line = top_line + rows
     seals = [(n.centre, 0.5) for n in names]
-    return SignPlan(True, names, date, date_left, dw, top_line, date_line, date_line + 1, seals, diameter)
+    plan = SignPlan(True, names, date, date_left, dw, 2 * LINE, LINE, rows, LINE, 0.5, seals, diameter, notes, notes_right)
+    return fit_signature(plan, room)
+
+
 
 
 def attachment_label(index: int, count: int) -> str:

@@ -91,7 +91,15 @@ def table_rows(model) -> tuple[list[str], list[list[str]]]:
     return ["序号", "内容"], []
 
 
-def context(notice: Notice, config, project=None, banji=None) -> dict:
+def sign_for(notice: Notice, config, room: float | None = None) -> L.SignPlan:
+    sealed = notice.seal != "none"
+    diameter = float(getattr(config.layout, "seal_mm", 42.0)) if config else 42.0
+    return L.sign_plan(notice, sealed, diameter, room)
+
+
+def context(notice: Notice, config, project=None, banji=None, room: float | None = 0) -> dict:
+    """Template context; ``room`` chooses the signature spacing (``L.fit_signature``): the first
+    pass renders the tightest one to learn the room left below the body."""
     sealed = notice.seal != "none"
     image = notice.seal_image() or (config.seal_image() if config else None)
     diameter = float(getattr(config.layout, "seal_mm", 42.0)) if config else 42.0
@@ -118,7 +126,7 @@ def context(notice: Notice, config, project=None, banji=None) -> dict:
         "title_lines": L.title_lines(notice.title),
         "body": parse_body(notice.body),
         "own_attachments": notice.attachments,
-        "sign": L.sign_plan(notice, sealed, diameter),
+        "sign": sign_for(notice, config, room),
         "line": L.LINE,
         "seal_markup": Markup(seal_svg(diameter, red, image, fonts_dir)),
         "enclosure": enclosure,
@@ -154,8 +162,18 @@ def _has_id(value):
     return lambda el, box: el.get("id") == value
 
 
-def banji_plan(notice: Notice, first, double_sided: bool = True) -> dict | None:
-    """Where the 版记 goes, from the first render's layout."""
+def sign_room(first) -> tuple[int, float] | None:
+    """(page index, mm from the top of the signature block to the bottom of the text area)."""
+    signs = list(_find(first, _has_id("sign")))
+    if not signs:
+        return None
+    page, box = signs[0]
+    return page, L.MARGIN["top"] + L.TEXT_H - box.position_y * PX
+
+
+def banji_plan(notice: Notice, first, double_sided: bool = True, shift: tuple[int, float] | None = None) -> dict | None:
+    """Where the 版记 goes, from the first render's layout; ``shift`` = (page, mm): content on
+    that page moved down by mm in the final render (a looser signature than the first pass)."""
     if not (notice.cc or notice.printed_by):
         return None
     ends = list(_find(first, _has_id("content-end")))
@@ -163,6 +181,8 @@ def banji_plan(notice: Notice, first, double_sided: bool = True) -> dict | None:
     page_index, box = ends[-1] if ends else (pages - 1, None)
     text_bottom = (L.MARGIN["top"] + L.TEXT_H)
     used = box.position_y * PX if box is not None else text_bottom
+    if shift and box is not None and shift[0] == page_index:
+        used += shift[1]
     cc_lines = 0
     if notice.cc:
         width = L.TEXT_W - 2 * 4.94 - 3 * 4.94
@@ -188,10 +208,24 @@ def build(notice: Notice, config, project=None, findings: Findings | None = None
     """(PDF bytes, 版记 plan); layout problems are added to ``findings`` as warnings."""
     base_url = str(notice.path.parent) + "/" if notice.path else None
     double_sided = bool(getattr(config.layout, "double_sided", True)) if config else True
-    ctx = context(notice, config, project)
-    first = _render(render("html/notice.html.j2", ctx, config.templates if config else None), base_url)
-    ctx["banji"] = banji_plan(notice, first, double_sided)
-    html = render("html/notice.html.j2", ctx, config.templates if config else None)
+    templates = config.templates if config else None
+    ctx = context(notice, config, project, room=0)
+    first = _render(render("html/notice.html.j2", ctx, templates), base_url)
+    shift = None
+    found = sign_room(first)
+    if found is not None:
+        page, room = found
+        sign = sign_for(notice, config, room)
+        if sign.total + 0.3 <= room:
+            # Everything below the body stays on its page: the rest moves down by the difference.
+            shift = (page, sign.total - ctx["sign"].total)
+        elif sign != ctx["sign"]:
+            # The 附注 (or the signature) flow on: learn the layout again.
+            ctx["sign"] = sign
+            first = _render(render("html/notice.html.j2", ctx, templates), base_url)
+        ctx["sign"] = sign
+    ctx["banji"] = banji_plan(notice, first, double_sided, shift)
+    html = render("html/notice.html.j2", ctx, templates)
     when = build_date(notice.date).strftime("%Y-%m-%dT%H:%M:%SZ")
     html = html.replace("<head>", f'<head><meta name="dcterms.created" content="{when}">'
                                   f'<meta name="dcterms.modified" content="{when}">', 1)
@@ -199,7 +233,8 @@ def build(notice: Notice, config, project=None, findings: Findings | None = None
     document.metadata.title = notice.title
     if findings is not None:
         self_check(notice, document, ctx, findings, double_sided)
-    return document.write_pdf(pdf_identifier=None), {"banji": ctx["banji"], "pages": len(document.pages)}
+    return document.write_pdf(pdf_identifier=None), {"banji": ctx["banji"], "pages": len(document.pages),
+                                                      "sign": ctx["sign"]}
 
 
 # --- layout self-check ------------------------------------------------------
@@ -273,14 +308,18 @@ def _check_seal(notice: Notice, document, ctx: dict, findings: Findings) -> None
         findings.warning(where, "notice.layout_seal", "署名、成文日期与正文不在同一页，请调整正文使其同页", "seal")
         return
     top_sign = sign_box.position_y * PX
-    for box in seal_boxes:
+    name_glyph = top_sign + sign.glyph_top(sign.name_top)
+    date_glyph = top_sign + sign.glyph_top(sign.date_top)
+    last = len(seal_boxes) - 1
+    for i, box in enumerate(seal_boxes):
         seal_top = box.position_y * PX
         centre = seal_top + sign.diameter / 2
         if seal_top - top_sign > L.LINE + 0.1:
             findings.warning(where, "notice.layout_seal", "印章上边缘距正文超过一行", "seal")
-        name_top = top_sign + sign.name_top_line * L.LINE
-        if name_top + (L.LINE - L.BODY_PT * L.PT) / 2 < centre - 1.5:
+        if name_glyph < centre - 0.1:
             findings.warning(where, "notice.layout_seal", "署名没有位于印章中心线以下", "seal")
+        if i == last and sign.date and date_glyph > seal_top + sign.diameter - 1.0:
+            findings.warning(where, "notice.layout_seal", "最后一枚印章没有下压成文日期", "seal")
     if sign.seals:
         right = max(c for c, _ in sign.seals) + sign.diameter / 2
         leftmost = min(c for c, _ in sign.seals) - sign.diameter / 2
