@@ -216,3 +216,36 @@ def test_seed_keeps_notes_on_page_one(tmp_path):
     assert len(pitches) >= 5 and len(set(pitches[1:])) == 1, pitches   # anchor, 2 name rows, date, note
     assert int(pitches[1]) < 580                                        # tighter than the 28.95 pt grid
     assert len(re.findall(r'<wp:positionV relativeFrom="paragraph"><wp:posOffset>0<', tail)) == 2
+
+
+def test_docx_landscape_pages_keep_the_portrait_page_number_place(city):
+    """GBT9704.md tables: the turned number sits at the landscape page's left edge (the sheet's
+    bottom), 7 mm outside the text area, at the odd/even end as on portrait pages."""
+    from publisher.documents import notice_docx as D
+    from publisher.documents import notice_layout as L
+    emu = lambda mm: int(mm * 36000)  # noqa: E731
+    with zipfile.ZipFile(city / "city.docx") as z:
+        xml = z.read("word/document.xml").decode("utf-8")
+        rels = z.read("word/_rels/document.xml.rels").decode("utf-8")
+        parts = {n: z.read(n).decode("utf-8") for n in z.namelist() if n.startswith("word/footer")}
+    targets = dict(re.findall(r'Id="(rId\d+)"[^>]*Target="(footer\d+\.xml)"', rels)) or \
+        {i: t for t, i in re.findall(r'Target="(footer\d+\.xml)"[^>]*Id="(rId\d+)"', rels)}
+    landscape = [s for s in re.findall(r"<w:sectPr.*?</w:sectPr>", xml, re.S) if 'w:orient="landscape"' in s]
+    assert landscape
+    for sect in landscape:
+        assert 'w:left="1984"' in sect and 'w:right="2098"' in sect      # 35 / 37 mm: the turned portrait
+        refs = dict(re.findall(r'<w:footerReference w:type="(\w+)" r:id="(rId\d+)"/>', sect))
+        for kind, odd in (("default", True), ("even", False)):
+            footer = parts["word/" + targets[refs[kind]]]
+            assert 'vert="vert"' in footer and "layout-flow:vertical" in footer
+            assert "<w:instrText" in footer and " PAGE " in footer and "— " in footer
+            offsets = [int(v) for v in re.findall(r"<wp:posOffset>(-?\d+)</wp:posOffset>", footer)]
+            x = 35 - L.PAGE_NO_GAP - D.NUMBER_BOX
+            y = (210 - 26 - L.CHAR - D.NUMBER_RUN) if odd else (28 + L.CHAR)
+            assert offsets == [pytest.approx(emu(x), abs=400), pytest.approx(emu(y), abs=400)]
+            assert f'<w:jc w:val="{"right" if odd else "left"}"/>' in footer
+            assert 'relativeFrom="page"' in footer
+    # the portrait footers keep their horizontal "— n —"
+    first = re.search(r"<w:sectPr.*?</w:sectPr>", xml, re.S).group(0)
+    refs = dict(re.findall(r'<w:footerReference w:type="(\w+)" r:id="(rId\d+)"/>', first))
+    assert "vert=" not in parts["word/" + targets[refs["default"]]]

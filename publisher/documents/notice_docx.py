@@ -215,14 +215,108 @@ def _signature(doc, notice: Notice, config, red: str, sign: L.SignPlan | None = 
     return plan
 
 
+# A landscape page is printed turned a quarter counter-clockwise on the sheet: its top edge on the
+# sheet's left (the binding edge of an odd page: the table head faces it), its left edge on the
+# sheet's bottom, its bottom on the sheet's right.  Margins are the portrait ones turned with it.
+LANDSCAPE_MARGINS = {"top": L.MARGIN["left"], "bottom": L.MARGIN["right"],
+                     "left": L.MARGIN["bottom"], "right": L.MARGIN["top"]}
+NUMBER_BOX = 6.0                       # mm: thickness of the page-number text box (one 4号 line)
+NUMBER_RUN = 40.0                      # mm: its length along the number
+
+
+def _page_no_runs(font: str) -> str:
+    rpr = (f'<w:rPr><w:rFonts w:ascii="{font}" w:hAnsi="{font}" w:eastAsia="{font}" w:cs="{font}"/>'
+           f'<w:sz w:val="{L.PAGE_NO_PT * 2}"/><w:szCs w:val="{L.PAGE_NO_PT * 2}"/></w:rPr>')
+    return (f'<w:r>{rpr}<w:t xml:space="preserve">— </w:t></w:r>'
+            f'<w:r>{rpr}<w:fldChar w:fldCharType="begin"/></w:r>'
+            f'<w:r>{rpr}<w:instrText xml:space="preserve"> PAGE </w:instrText></w:r>'
+            f'<w:r>{rpr}<w:fldChar w:fldCharType="separate"/></w:r>'
+            f'<w:r>{rpr}<w:t>1</w:t></w:r>'
+            f'<w:r>{rpr}<w:fldChar w:fldCharType="end"/></w:r>'
+            f'<w:r>{rpr}<w:t xml:space="preserve"> —</w:t></w:r>')
+
+
+def _landscape_page_number(paragraph, odd: bool, shape_id: int) -> None:
+    """"— n —" where the portrait page has it (GBT9704.md tables: a landscape table page keeps the
+    page number where a portrait page would have it): a floating text box, its text turned 90°
+    clockwise (DrawingML vert="vert", VML layout-flow:vertical), at the landscape page's left
+    edge — the sheet's bottom — 7 mm outside the text area; at the end of the text area's
+    bottom-side (the sheet's right) less one character on odd pages, from its top side (the
+    sheet's left) plus one character on even pages, as the portrait footers align."""
+    from docx.oxml import parse_xml
+    from ..render.fonts import ROLES
+    from ..render.seal import _NS
+    font = ROLES["song"].docx_name
+    m = LANDSCAPE_MARGINS
+    x = m["left"] - L.PAGE_NO_GAP - NUMBER_BOX                          # glyph tops face the text
+    if odd:
+        y = L.PAGE_W - m["bottom"] - L.CHAR - NUMBER_RUN
+        jc = "right"
+    else:
+        y = m["top"] + L.CHAR
+        jc = "left"
+    emu = lambda mm: int(Mm(mm))  # noqa: E731
+    pt = lambda mm: f"{mm / L.PT:.2f}pt"  # noqa: E731
+    par = (f'<w:p><w:pPr><w:snapToGrid w:val="0"/><w:spacing w:before="0" w:after="0" w:line="{L.PAGE_NO_PT * 20}" '
+           f'w:lineRule="exact"/><w:ind w:left="0" w:right="0" w:firstLine="0"/><w:jc w:val="{jc}"/></w:pPr>'
+           f'{_page_no_runs(font)}</w:p>')
+    name = f"PageNumber{shape_id}"
+    dml = (
+        f'<wp:anchor distT="0" distB="0" distL="0" distR="0" simplePos="0" relativeHeight="{251660000 + shape_id}" '
+        f'behindDoc="0" locked="1" layoutInCell="0" allowOverlap="1">'
+        f'<wp:simplePos x="0" y="0"/>'
+        f'<wp:positionH relativeFrom="page"><wp:posOffset>{emu(x)}</wp:posOffset></wp:positionH>'
+        f'<wp:positionV relativeFrom="page"><wp:posOffset>{emu(y)}</wp:posOffset></wp:positionV>'
+        f'<wp:extent cx="{emu(NUMBER_BOX)}" cy="{emu(NUMBER_RUN)}"/><wp:effectExtent l="0" t="0" r="0" b="0"/>'
+        f'<wp:wrapNone/><wp:docPr id="{shape_id}" name="{name}"/><wp:cNvGraphicFramePr/>'
+        f'<a:graphic><a:graphicData uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape">'
+        f'<wps:wsp><wps:cNvSpPr txBox="1"/>'
+        f'<wps:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{emu(NUMBER_BOX)}" cy="{emu(NUMBER_RUN)}"/></a:xfrm>'
+        f'<a:prstGeom prst="rect"><a:avLst/></a:prstGeom><a:noFill/><a:ln><a:noFill/></a:ln></wps:spPr>'
+        f'<wps:txbx><w:txbxContent>{par}</w:txbxContent></wps:txbx>'
+        f'<wps:bodyPr rot="0" vert="vert" wrap="square" lIns="0" tIns="0" rIns="0" bIns="0" anchor="ctr" '
+        f'anchorCtr="0"><a:noAutofit/></wps:bodyPr>'
+        f'</wps:wsp></a:graphicData></a:graphic></wp:anchor>'
+    )
+    vml = (
+        f'<w:pict><v:shapetype id="_x0000_t202" coordsize="21600,21600" o:spt="202" '
+        f'path="m,l,21600r21600,l21600,xe"><v:stroke joinstyle="miter"/><v:path gradientshapeok="t" '
+        f'o:connecttype="rect"/></v:shapetype>'
+        f'<v:shape id="{name}" o:spid="_x0000_s{shape_id}" type="#_x0000_t202" filled="f" stroked="f" '
+        f'style="position:absolute;margin-left:{pt(x)};margin-top:{pt(y)};width:{pt(NUMBER_BOX)};'
+        f'height:{pt(NUMBER_RUN)};z-index:{251660000 + shape_id};mso-position-horizontal-relative:page;'
+        f'mso-position-vertical-relative:page;layout-flow:vertical;v-text-anchor:middle">'
+        f'<v:textbox style="layout-flow:vertical" inset="0,0,0,0"><w:txbxContent>{par}</w:txbxContent></v:textbox>'
+        f'</v:shape></w:pict>'
+    )
+    xml = (f'<w:r {_NS}><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing>{dml}</w:drawing></mc:Choice>'
+           f'<mc:Fallback>{vml}</mc:Fallback></mc:AlternateContent></w:r>')
+    paragraph._p.append(parse_xml(xml))
+
+
+def _landscape_footers(doc, section) -> None:
+    """Footers of a landscape section: only the turned page number, odd and even."""
+    index = len(doc.sections)
+    for footer, odd in ((section.footer, True), (section.even_page_footer, False)):
+        footer.is_linked_to_previous = False
+        p = footer.paragraphs[0]
+        for r in list(p._p):
+            if r.tag != qn("w:pPr"):
+                p._p.remove(r)
+        _landscape_page_number(p, odd, 5000 + 2 * index + (0 if odd else 1))
+
+
 def _new_section(doc, landscape: bool, start=WD_SECTION.NEW_PAGE):
     section = doc.add_section(start)
     if landscape:
-        page_setup(section, True, {"top": 28, "bottom": 26, "left": 37, "right": 35})
+        page_setup(section, True, LANDSCAPE_MARGINS)
         set_grid(section, 15, 40, 225, 156)
+        _landscape_footers(doc, section)
     else:
         page_setup(section)
         set_grid(section)
+        if doc.sections[-2].orientation:
+            _footers(section)          # not the landscape section's turned number
     return section
 
 
