@@ -257,15 +257,15 @@ def load_attachment_source(att: Attachment, name: str, kinds, findings: Findings
     from ..errors import SourceError
     from ..sources import load_source
     path: Path = getattr(att, name)
-    key = (str(path.resolve()), kinds)
-    if key in _LOADED:
-        source = _LOADED[key]
-        return source
     where = att.loc(name)
     if not path.exists():
         findings.error(where, "notice.attachment_source", f"附件的数据文件“{path.name}”不存在（按 YAML 文件所在文件夹查找：{path}）",
                        name)
         return None
+    stat = path.stat()
+    key = (str(path.resolve()), kinds, stat.st_mtime_ns, stat.st_size)   # a file edited since is read again
+    if key in _LOADED:
+        return _LOADED[key]
     config = project.config if project is not None else None
     try:
         source = load_source(path, str(path), kinds, config)
