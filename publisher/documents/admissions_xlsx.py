@@ -6,7 +6,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, Side
 
 from ..domain.people import mask_id, mask_phone
-from ..render.xlsx import put, workbook_bytes
+from ..render.xlsx import print_landscape, put, workbook_bytes
 
 THIN = Side(style="thin", color="000000")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -39,13 +39,7 @@ def _sheet(wb, title: str, columns, heading: str):
     ws = wb.create_sheet(title)
     for i, col in enumerate(columns, 1):
         ws.column_dimensions[get_column_letter(i)].width = col[1]
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = "9"  # A4
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = "1:2"
-    ws.print_options.horizontalCentered = True
-    ws.page_margins.left = ws.page_margins.right = 0.5
+    print_landscape(ws, "1:2", (0.5, ws.page_margins.top))
     ws.oddFooter.center.text = "第 &P 页，共 &N 页"
     ws.freeze_panes = "A3"
     title = WriteOnlyCell(ws, heading)

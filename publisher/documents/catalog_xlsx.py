@@ -8,9 +8,8 @@ from __future__ import annotations
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.properties import PageSetupProperties
 
-from ..render.xlsx import put, workbook_bytes
+from ..render.xlsx import print_landscape, put, workbook_bytes
 from .catalog_html import context
 
 COLUMNS = (("序号", 6), ("学校名称", 24), ("学校类别", 12), ("隶属关系", 9), ("专业代码", 9), ("专业名称", 24),
@@ -29,15 +28,7 @@ RIGHT = Alignment(horizontal="right", vertical="center")
 
 
 def _print_ready(ws, header_row: int, last_col: int) -> None:
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    ws.print_title_rows = f"{header_row}:{header_row}"
-    ws.print_options.horizontalCentered = True
-    ws.page_margins.left = ws.page_margins.right = 0.5
-    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    print_landscape(ws, f"{header_row}:{header_row}", (0.5, 0.6))
     ws.oddFooter.center.text = "第 &P 页，共 &N 页"
     ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
 

@@ -140,7 +140,7 @@ def xlsx_bytes(comp: Compilation, config, mask: bool) -> bytes:
     from openpyxl.chart.label import DataLabelList
     from openpyxl.styles import Alignment, Border, Font, Side
 
-    from ..render.xlsx import put, workbook_bytes
+    from ..render.xlsx import print_landscape, put, workbook_bytes
 
     thin = Side(style="thin", color="000000")
     box = Border(left=thin, right=thin, top=thin, bottom=thin)
@@ -166,11 +166,7 @@ def xlsx_bytes(comp: Compilation, config, mask: bool) -> bytes:
         if sub:
             ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=ncols)
             put(ws.cell(2, 1), sub).font = body_font
-        ws.page_setup.orientation = "landscape"
-        ws.page_setup.paperSize = ws.PAPERSIZE_A4
-        ws.page_setup.fitToWidth = 1
-        ws.page_setup.fitToHeight = 0
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        print_landscape(ws, margins=(ws.page_margins.left, ws.page_margins.top))
 
     def heads(ws, row, values):
         for c, value in enumerate(values, start=1):

@@ -14,7 +14,7 @@ from ..render.docx import (cant_split, cell_valign_center, document_bytes, new_d
 from ..render.html import render
 from ..render.pdf import html_to_pdf
 from ..render.seal import docx_seal, seal_svg
-from ..render.xlsx import put, workbook_bytes
+from ..render.xlsx import print_landscape, put, workbook_bytes
 
 # Landscape A4 page of a stand-alone form (mm): room for the page number below.
 PAGE_MARGINS = {"top": 20, "bottom": 22, "left": 15, "right": 15}
@@ -128,15 +128,7 @@ def xlsx_bytes(form, config) -> bytes:
     for c, col in enumerate(form.columns, 1):
         ws.column_dimensions[get_column_letter(c)].width = col.xlsx_width
     ws.freeze_panes = ws.cell(first, 3)
-    ws.print_title_rows = f"{top}:{top + form.head_rows - 1}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_options.horizontalCentered = True
-    ws.page_margins.left = ws.page_margins.right = 0.6
-    ws.page_margins.top = 0.7
+    print_landscape(ws, f"{top}:{top + form.head_rows - 1}", (0.6, 0.7))
     ws.page_margins.bottom = 0.8
     ws.oddFooter.center.text = "— &P —"
 

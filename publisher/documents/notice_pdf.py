@@ -100,7 +100,6 @@ def sign_for(notice: Notice, config, room: float | None = None) -> L.SignPlan:
 def context(notice: Notice, config, project=None, banji=None, room: float | None = 0) -> dict:
     """Template context; ``room`` chooses the signature spacing (``L.fit_signature``): the first
     pass renders the tightest one to learn the room left below the body."""
-    sealed = notice.seal != "none"
     image = notice.seal_image() or (config.seal_image() if config else None)
     diameter = float(getattr(config.layout, "seal_mm", 42.0)) if config else 42.0
     red = getattr(config.layout, "red", "#E8380D") if config else "#E8380D"

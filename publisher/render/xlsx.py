@@ -18,6 +18,20 @@ def put(cell, value):
     return cell
 
 
+def print_landscape(ws, title_rows: str | None = None, margins: tuple = (0.5, 0.6)) -> None:
+    """A4 landscape, one page wide (as many pages tall as needed), centred, header rows repeated."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = "9"              # A4 (write-only sheets lack the constant)
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = margins[0]
+    ws.page_margins.top = ws.page_margins.bottom = margins[1]
+    if title_rows:
+        ws.print_title_rows = title_rows
+
+
 def workbook_bytes(workbook, date: dt.date | None = None) -> bytes:
     when = build_date(date)
     workbook.properties.created = when
