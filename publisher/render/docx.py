@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
@@ -15,10 +16,14 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
 from .fonts import ROLES
+from .ooxml import ordered
 from .package import build_date, normalise_zip
 
 # GB/T 9704: top 37 mm, bottom 35 mm, binding (left) 28 mm, outer (right) 26 mm.
 GBT_MARGINS = {"top": 37, "bottom": 35, "left": 28, "right": 26}
+
+
+_DROPPED_PARTS = ("stylesWithEffects", "thumbnail")
 
 
 def new_document() -> Document:
@@ -73,18 +78,24 @@ def page_setup(section, landscape: bool = False, margins: dict | None = None) ->
     section.left_margin, section.right_margin = Mm(m["left"]), Mm(m["right"])
 
 
-def set_grid(section, lines: int = 22, chars: int = 28, text_width_mm: float = 156,
-             text_height_mm: float = 225) -> None:
-    """Word's 文档网格 “指定行和字符网格”: ``lines`` × ``chars`` over the text area."""
+def set_grid(section, lines: int = 22, chars: int = 28) -> None:
+    """Word's 文档网格 “指定行和字符网格”: ``lines`` × ``chars`` over the section's text area.
+
+    Both pitches are rounded down to what Word stores (twips; 1/4096 pt), so that ``lines``
+    lines and ``chars`` characters really fit: a pitch rounded up (580 twips for 225 mm / 22)
+    makes Word count 21 lines a page and LibreOffice centre 21 lines in the text area.
+    """
     sect_pr = section._sectPr
     grid = sect_pr.find(qn("w:docGrid"))
     if grid is None:
         grid = OxmlElement("w:docGrid")
         sect_pr.append(grid)
-    line_pitch = round(text_height_mm / lines / 25.4 * 1440)          # twips
-    char_pitch_pt = text_width_mm / chars / 25.4 * 72
+    height = section.page_height.twips - section.top_margin.twips - section.bottom_margin.twips
+    width = section.page_width.twips - section.left_margin.twips - section.right_margin.twips
+    line_pitch = height // lines                                        # twips
+    char_pitch_pt = width / chars / 20
     # charSpace is the difference from the default font size (16 pt here) in 1/4096 pt.
-    char_space = round((char_pitch_pt - 16) * 4096)
+    char_space = math.floor((char_pitch_pt - 16) * 4096)
     grid.set(qn("w:type"), "linesAndChars")
     grid.set(qn("w:linePitch"), str(line_pitch))
     grid.set(qn("w:charSpace"), str(char_space))
@@ -93,9 +104,7 @@ def set_grid(section, lines: int = 22, chars: int = 28, text_width_mm: float = 1
 def repeat_header(row) -> None:
     """Mark a table row to repeat at the top of every page."""
     tr_pr = row._tr.get_or_add_trPr()
-    el = OxmlElement("w:tblHeader")
-    el.set(qn("w:val"), "true")
-    tr_pr.append(el)
+    tr_pr.append(OxmlElement("w:tblHeader"))      # on (no w:val: "true" is not in every schema)
 
 
 def cant_split(row) -> None:
@@ -146,8 +155,16 @@ def add_page_field(paragraph, role: str = "song", size_pt: float = 14) -> None:
 
 
 def document_bytes(document, date: dt.date | None = None) -> bytes:
-    """Save with fixed core-property dates and ZIP timestamps (reproducible)."""
+    """Save with fixed core-property dates and ZIP timestamps (reproducible), every property
+    element in the schema order Word requires (``ooxml.ordered``)."""
     when = build_date(date)
+    # python-docx's template (and a template made from it) carries a Word 2010 stylesWithEffects
+    # part that our style changes leave out of step with styles.xml (Word may then call the file
+    # unreadable), and a thumbnail of an empty page that file browsers would show: drop both.
+    for owner in (document.part, document.part.package):
+        for r_id, rel in list(owner.rels.items()):
+            if rel.reltype.rsplit("/", 1)[-1] in _DROPPED_PARTS:
+                del owner.rels[r_id]
     props = document.core_properties
     props.created = when
     props.modified = when
@@ -157,4 +174,4 @@ def document_bytes(document, date: dt.date | None = None) -> bytes:
     props.revision = 1
     buffer = io.BytesIO()
     document.save(buffer)
-    return normalise_zip(buffer.getvalue(), when)
+    return normalise_zip(ordered(buffer.getvalue()), when)
