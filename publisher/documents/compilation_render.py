@@ -356,7 +356,6 @@ def pdf_bytes(comp: Compilation, config, mask: bool) -> bytes:
 def docx_bytes(comp: Compilation, config, mask: bool) -> bytes:
     from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
-    from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
     from docx.shared import Mm, Pt
 
@@ -422,9 +421,7 @@ def docx_bytes(comp: Compilation, config, mask: bool) -> bytes:
         # LibreOffice/WPS lay out by the grid, Word by the cells: give both the same widths
         for col, width in zip(t._tbl.tblGrid.findall(qn("w:gridCol")), widths_mm):
             col.set(qn("w:w"), str(round(width / 25.4 * 1440)))
-        layout = OxmlElement("w:tblLayout")
-        layout.set(qn("w:type"), "fixed")
-        t._tbl.tblPr.append(layout)
+        t.autofit = False
         return t
 
     para(comp.title, "title", 20, WD_ALIGN_PARAGRAPH.CENTER, after=6)

@@ -331,7 +331,7 @@ def add_to_docx(document, form, config, with_label: bool = False, with_title: bo
         for c, (col, value) in enumerate(zip(form.columns, values)):
             _fill(cells[c], "" if value is None else str(value), "body", size,
                   "left" if col.key in LEFT_ALIGNED else "center")
-        rows[form.head_rows + i].height = _mm(9 if form.blank else 7)     # at least
+        rows[form.head_rows + i].height = _mm(6 if form.blank else 7)     # at least; 6 mm as in the PDF
     total_cells = cells_by_row[-1]
     texts = _total_texts(form)
     label_cell = total_cells[0]
@@ -340,7 +340,7 @@ def add_to_docx(document, form, config, with_label: bool = False, with_title: bo
     _fill(label_cell, texts[0], "hei", size, "center")
     for c in range(form.total_span, n):
         _fill(total_cells[c], texts[c], "body", size, "center")
-    rows[-1].height = _mm(9)
+    rows[-1].height = _mm(7)
 
     paragraph = document.add_paragraph()
     paragraph.paragraph_format.space_before = Pt(6)
@@ -351,12 +351,27 @@ def _fill(cell, text: str, role: str, size: float, align: str) -> None:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     paragraph = cell.paragraphs[0]
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER if align == "center" else WD_ALIGN_PARAGRAPH.LEFT
+    paragraph.paragraph_format.line_spacing = 1.0      # single, not the template's 1.15 (PDF: 1.3 em)
+    _mark_size(paragraph, size)
     lines = text.split("\n")
     for k, line in enumerate(lines):
         r = run(paragraph, line, role, size)
         if k < len(lines) - 1:
             r.add_break()
     cell_valign_center(cell)
+
+
+def _mark_size(paragraph, size: float) -> None:
+    """The paragraph mark in the cell's size: an empty cell's line is as high as its mark, and
+    the Normal style's 16 pt would make every blank row 8 mm instead of the PDF's 6 mm."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    rpr = OxmlElement("w:rPr")
+    for tag in ("w:sz", "w:szCs"):
+        el = OxmlElement(tag)
+        el.set(qn("w:val"), str(round(size * 2)))
+        rpr.append(el)
+    paragraph._p.get_or_add_pPr().append(rpr)       # put in schema order on save
 
 
 def _grid(table, widths) -> None:
@@ -375,8 +390,4 @@ def _grid(table, widths) -> None:
 
 
 def _fixed_layout(table) -> None:
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-    layout = OxmlElement("w:tblLayout")
-    layout.set(qn("w:type"), "fixed")
-    table._tbl.tblPr.append(layout)
+    table.autofit = False          # w:tblLayout fixed, once and in schema order
