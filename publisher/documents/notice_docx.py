@@ -2,9 +2,11 @@
 rule, floating seal placeholders, landscape sections for form pages, the 版记 at the page bottom."""
 from __future__ import annotations
 
+import math
+
 from docx.enum.section import WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING, WD_TAB_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
@@ -14,7 +16,9 @@ from ..render.docx import add_page_field, border, document_bytes, new_document, 
 from ..render.seal import docx_seal
 from . import notice_layout as L
 
-LINE_PT = L.LINE / L.PT
+# The line pitch in whole twips, rounded down (579 = 28.95 pt): 22 lines of 580 would not fit
+# the 12,756-twip text area, and Word would move the 22nd line of every page to the next.
+LINE_PT = math.floor(L.LINE / L.PT * 20) / 20
 RULE_GAP = 1.7                         # mm: empty paragraph whose bottom border is the red rule
 RULE_H = RULE_GAP + (1 + 1.5) * L.PT   # + border space (1 pt) and width (12 eighths = 1.5 pt)
 HEAD_FONT = {1: "hei", 2: "kai", 3: "body", 4: "body"}
@@ -81,11 +85,20 @@ def _bottom_border(paragraph, color: str, eighths: int) -> None:
 
 
 def _no_borders(table) -> None:
+    """No borders and no cell margins (Word's default 1.9 mm a side would wrap the mark's
+    names and move the 版记 text off its indents)."""
     tbl_pr = table._tbl.tblPr
     borders = OxmlElement("w:tblBorders")
     for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
         borders.append(border(edge, val="nil"))
     tbl_pr.append(borders)
+    margins = OxmlElement("w:tblCellMar")
+    for edge in ("top", "left", "bottom", "right"):
+        el = OxmlElement(f"w:{edge}")
+        el.set(qn("w:w"), "0")
+        el.set(qn("w:type"), "dxa")
+        margins.append(el)
+    tbl_pr.append(margins)
 
 
 def _cell_border(cell, edge: str, eighths: int) -> None:
@@ -140,6 +153,8 @@ def _mark(doc, notice: Notice, red: str) -> None:
 def _body(doc, paras, bold34: bool = False) -> None:
     for para in paras:
         p = _para(doc, WD_ALIGN_PARAGRAPH.JUSTIFY, first_chars=2)
+        if para.level and not para.rest:
+            p.paragraph_format.keep_with_next = True       # a heading line never ends a page
         if para.level:
             run(p, para.head, HEAD_FONT[para.level], L.BODY_PT, bold=bold34 and para.level >= 3)
             if para.rest:
@@ -297,9 +312,15 @@ def _landscape_page_number(paragraph, odd: bool, shape_id: int) -> None:
 def _landscape_footers(doc, section) -> None:
     """Footers of a landscape section: only the turned page number, odd and even."""
     index = len(doc.sections)
+    # The footer only anchors the floating number: keep it 1 pt high and close to the edge, or
+    # Word and LibreOffice raise the text area's bottom over it (a 16 pt line at 22 mm from the
+    # edge ends above the 26 mm margin) and a form that fits the page runs onto the next.
+    section.footer_distance = Mm(5)
     for footer, odd in ((section.footer, True), (section.even_page_footer, False)):
         footer.is_linked_to_previous = False
         p = footer.paragraphs[0]
+        _exact(p, 1)
+        _no_snap(p)
         for r in list(p._p):
             if r.tag != qn("w:pPr"):
                 p._p.remove(r)
@@ -310,7 +331,7 @@ def _new_section(doc, landscape: bool, start=WD_SECTION.NEW_PAGE):
     section = doc.add_section(start)
     if landscape:
         page_setup(section, True, LANDSCAPE_MARGINS)
-        set_grid(section, 15, 40, 225, 156)
+        set_grid(section, 15, 40)
         _landscape_footers(doc, section)
     else:
         page_setup(section)
@@ -335,7 +356,8 @@ def _attachment(doc, index: int, count: int, att, config, project) -> None:
     p = _para(doc)
     run(p, L.attachment_label(index, count), "hei", L.BODY_PT)
     _title(doc, L.break_lines(att.title, 28 if landscape else L.TITLE_CHARS), before_lines=1)
-    _para(doc)
+    if not att.form:
+        _para(doc)                 # a form starts with its own 填表单位 line, spaced from the title
     if att.form:
         from .forms import add_form_docx
         if att.data:
@@ -399,6 +421,10 @@ def _banji(doc, notice: Notice, plan: dict | None) -> None:
         if i == 0:
             _cell_border(cell, "top", 8)
         _cell_border(cell, "bottom", 8 if i == len(rows) - 1 else 6)
+    # A document cannot end with a table: Word adds an empty 3号 paragraph after it, which would
+    # lift a bottom-aligned 版记 6 mm off the text area's bottom edge. End with a 1 pt one.
+    end = _para(doc, pt=1)
+    _no_snap(end)
     if holder is None:
         # Float the table at the bottom of the text area of the page it lands on.
         tbl_pr = table._tbl.tblPr
@@ -421,12 +447,60 @@ def _default_size(doc, size_pt: float) -> None:
         el.set(qn("w:val"), str(int(size_pt * 2)))
 
 
+# Elements that follow w:overflowPunct in w:pPr, and w:spacing in w:rPr (ECMA-376 order).
+_AFTER_PUNCT = ("w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd",
+                "w:snapToGrid", *_AFTER_SNAP)
+_AFTER_AUTOSPACE = ("w:bidi", "w:adjustRightInd", "w:snapToGrid", *_AFTER_SNAP)
+_AFTER_CHAR_SPACING = ("w:w", "w:kern", "w:position", "w:sz", "w:szCs", "w:highlight", "w:u", "w:effect",
+                       "w:bdr", "w:shd", "w:fitText", "w:vertAlign", "w:rtl", "w:cs", "w:em", "w:lang",
+                       "w:eastAsianLayout", "w:specVanish", "w:oMath")
+
+
+def _flag(ppr, tag: str, after: tuple[str, ...]) -> None:
+    if ppr.find(qn(tag)) is None:
+        el = OxmlElement(tag)
+        el.set(qn("w:val"), "0")
+        ppr.insert_element_before(el, *after)
+
+
+def _own_grid(doc) -> None:
+    """Lay every paragraph out by its own numbers, never by the document grid.
+
+    The section keeps the 22 x 28 grid (Word's Page Setup shows 22 行 x 28 字, as in every
+    公文 template), but applications read a grid whose character pitch is smaller than the
+    3号 glyph differently: Word adds the (negative) charSpace to each character, LibreOffice
+    gives each character whole grid cells and spreads the text over two cells a character.
+    So the Normal style, which every paragraph here and every paragraph a user types uses,
+    switches the grid off (snapToGrid 0) and carries it itself: exact 28.95 pt lines (set on
+    each paragraph) and a character spacing that puts 28 3号 characters on a line (CHAR_SPACING).
+    Like the PDF, closing punctuation never hangs in the margin (overflowPunct 0: the character
+    before it moves down) and no extra space is put between Chinese and digits or Latin letters
+    (autoSpaceDE/DN 0), so Word breaks lines where the PDF does.
+    """
+    normal = doc.styles["Normal"].element
+    ppr = normal.get_or_add_pPr()
+    _flag(ppr, "w:overflowPunct", _AFTER_PUNCT)
+    _flag(ppr, "w:autoSpaceDE", _AFTER_AUTOSPACE[0:0] + ("w:autoSpaceDN",) + _AFTER_AUTOSPACE)
+    _flag(ppr, "w:autoSpaceDN", _AFTER_AUTOSPACE)
+    _flag(ppr, "w:snapToGrid", _AFTER_SNAP)
+    # No widow/orphan control: every page holds its 22 lines, as in the PDF.
+    _flag(ppr, "w:widowControl", ("w:numPr", "w:suppressLineNumbers", "w:pBdr", "w:shd", "w:tabs",
+                                  "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", *_AFTER_PUNCT[0:0],
+                                  "w:overflowPunct", *_AFTER_PUNCT))
+    rpr = normal.get_or_add_rPr()
+    if rpr.find(qn("w:spacing")) is None:
+        el = OxmlElement("w:spacing")
+        el.set(qn("w:val"), str(L.CHAR_SPACING))
+        rpr.insert_element_before(el, *_AFTER_CHAR_SPACING)
+
+
 def build_docx(notice: Notice, config, project=None, plan: dict | None = None) -> bytes:
     red = getattr(config.layout, "red", "#E8380D") if config else "#E8380D"
     bold34 = bool(getattr(config.layout, "bold_levels_3_4", False)) if config else False
     doc = new_document()
     doc.settings.odd_and_even_pages_header_footer = True
     _default_size(doc, L.BODY_PT)
+    _own_grid(doc)
     section = doc.sections[0]
     page_setup(section)
     set_grid(section)
@@ -476,9 +550,10 @@ def build_docx(notice: Notice, config, project=None, plan: dict | None = None) -
             _no_snap(p)
         run(p, f"（{note}）", "body", L.BODY_PT)
     if notice.enclosure:
-        p = _para(doc)
-        p.add_run().add_break(WD_BREAK.PAGE)
+        # "Page break before" on the title, not a paragraph holding a break: that paragraph
+        # would not fit under the 附注 of a full page 1 and leave a blank page 2.
         _title(doc, L.title_lines(notice.enclosure.title))
+        doc.paragraphs[-1].paragraph_format.page_break_before = True
         _para(doc)
         _body(doc, parse_body(notice.enclosure.body), bold34)
         _attachment_note(doc, notice.enclosure.attachments)

@@ -26,6 +26,10 @@ MARK_MAX = 22.0                       # mark glyph height (cfg), shrunk to fit t
 PAGE_NO_PT = 14
 PAGE_NO_GAP = 7.0                     # page number 7 mm below the text area
 BANJI_PT = 14
+# DOCX character spacing of 3号 runs, in twentieths of a point: the character pitch of the
+# 28-character line (15.79 pt) less the glyph (16 pt), rounded down to what Word can store, so
+# 28 characters always fit (28 x 15.75 pt = 441 pt of 442.2) and 29 never do.
+CHAR_SPACING = math.floor((TEXT_W / CHARS / PT - BODY_PT) * 20)
 
 
 @dataclass
