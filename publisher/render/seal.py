@@ -1,7 +1,8 @@
 """The seal placeholder (GB/T 9704 印章 position, never a realistic seal).
 
-A dashed red circle, by default 42 mm across, with （印章） centred in 小四
-(12 pt); no star, no emblem, no curved name.  An authorised seal image from the
+A dashed red circle, by default 42 mm across, with （印章） in 小四 (12 pt), centred
+across and sitting just above the centre line (the 署名 below the centre stays clear of
+it); no star, no emblem, no curved name.  An authorised seal image from the
 config (``config.seal_image()``) replaces the circle at the same size.
 
 ``seal_svg`` gives inline markup for HTML/PDF; ``docx_seal`` adds a floating
@@ -24,6 +25,7 @@ DEFAULT_MM = 42
 DEFAULT_COLOR = "#E8380D"
 DASH_MM = (3.0, 1.6)    # dash, gap
 STROKE_MM = 0.6
+LABEL_GAP_MM = 1.2      # the label's line ends this far above the circle's centre
 
 
 def seal_svg(diameter_mm: float = DEFAULT_MM, color: str = DEFAULT_COLOR, image: Path | None = None,
@@ -43,7 +45,7 @@ def seal_svg(diameter_mm: float = DEFAULT_MM, color: str = DEFAULT_COLOR, image:
         f'viewBox="0 0 {d:g} {d:g}" style="display:block">'
         f'<circle cx="{d / 2:g}" cy="{d / 2:g}" r="{r:g}" fill="none" stroke="{c}" '
         f'stroke-width="{STROKE_MM:g}" stroke-dasharray="{DASH_MM[0]:g} {DASH_MM[1]:g}"/>'
-        f'<text x="{d / 2:g}" y="{d / 2 + font_mm * 0.36:g}" text-anchor="middle" fill="{c}" '
+        f'<text x="{d / 2:g}" y="{d / 2 - LABEL_GAP_MM - font_mm * 0.12:g}" text-anchor="middle" fill="{c}" '
         f'font-size="{font_mm:.3f}" font-family="{family}">{LABEL}</text>'
         f'</svg>'
     )
@@ -115,7 +117,7 @@ def docx_seal(paragraph, diameter_mm: float = DEFAULT_MM, h_offset_mm: float = 0
 
     font = ROLES["song"].docx_name
     line_emu = _emu(STROKE_MM)
-    # Text box insets 0 and the label vertically centred in the ellipse.
+    # The label at the bottom of the text box, whose bottom inset ends it above the centre.
     label_run = (f'<w:r><w:rPr><w:rFonts w:ascii="{font}" w:hAnsi="{font}" w:eastAsia="{font}" w:cs="{font}"/>'
                  f'<w:color w:val="{hex_color}"/><w:sz w:val="{LABEL_PT * 2}"/><w:szCs w:val="{LABEL_PT * 2}"/>'
                  f'</w:rPr><w:t>{LABEL}</w:t></w:r>')
@@ -131,7 +133,8 @@ def docx_seal(paragraph, diameter_mm: float = DEFAULT_MM, h_offset_mm: float = 0
         f'<a:ln w="{line_emu}"><a:solidFill><a:srgbClr val="{hex_color}"/></a:solidFill>'
         f'<a:prstDash val="dash"/></a:ln></wps:spPr>'
         f'<wps:txbx><w:txbxContent>{label_par}</w:txbxContent></wps:txbx>'
-        f'<wps:bodyPr rot="0" vert="horz" wrap="square" lIns="0" tIns="0" rIns="0" bIns="0" anchor="ctr" '
+        f'<wps:bodyPr rot="0" vert="horz" wrap="square" lIns="0" tIns="0" rIns="0" '
+        f'bIns="{_emu(diameter_mm / 2 + LABEL_GAP_MM)}" anchor="b" '
         f'anchorCtr="0"><a:noAutofit/></wps:bodyPr>'
         f'</wps:wsp></a:graphicData></a:graphic></wp:anchor>'
     )
@@ -141,9 +144,10 @@ def docx_seal(paragraph, diameter_mm: float = DEFAULT_MM, h_offset_mm: float = 0
         f'strokeweight="{pt(STROKE_MM)}" '
         f'style="position:absolute;margin-left:{pt(h_offset_mm)};margin-top:{pt(v_offset_mm)};'
         f'width:{pt(diameter_mm)};height:{pt(diameter_mm)};z-index:{-1 if behind else 251659264 + shape_id};'
-        f'mso-position-horizontal-relative:text;mso-position-vertical-relative:text;v-text-anchor:middle">'
+        f'mso-position-horizontal-relative:text;mso-position-vertical-relative:text;v-text-anchor:bottom">'
         f'<v:stroke dashstyle="dash"/>'
-        f'<v:textbox inset="0,0,0,0"><w:txbxContent>{label_par}</w:txbxContent></v:textbox>'
+        f'<v:textbox inset="0,0,0,{pt(diameter_mm / 2 + LABEL_GAP_MM)}"><w:txbxContent>{label_par}</w:txbxContent>'
+        f'</v:textbox>'
         f"</v:oval></w:pict>"
     )
     xml = (f'<mc:AlternateContent {_NS}><mc:Choice Requires="wps"><w:drawing>{dml}</w:drawing></mc:Choice>'
