@@ -207,8 +207,8 @@ def _context(form, config, with_label: bool, with_title: bool) -> dict:
              for col, v in zip(form.columns, row)] for row in form.rows]
     texts = [t for t in _total_texts(form)]
     total = [{"text": texts[0], "colspan": form.total_span}] + [{"text": t, "colspan": 1} for t in texts[form.total_span:]]
-    seal = seal_svg(config.layout.seal_mm, config.layout.red, config.seal_image(), config.fonts) \
-        if config.issuer.seal != "none" else ""
+    seal = (seal_svg(config.layout.seal_mm, config.layout.red, config.seal_image(), config.fonts, label="centre")
+            if config.issuer.seal != "none" else "")
     return {
         "form": form, "label": form.label if with_label else "", "with_title": with_title,
         "head": head, "rows": rows, "total": total, "widths": _widths(form),
@@ -301,7 +301,7 @@ def add_to_docx(document, form, config, with_label: bool = False, with_title: bo
         centre = (len(prefix) + len(form.unit.strip() or form.unit) / 2) * char_mm
         # Centred on the unit name, its label just above the line (as in the PDF).
         docx_seal(paragraph, d, max(0.0, centre - d / 2), char_mm * 0.6 - d / 2 - 5, config.layout.red,
-                  config.seal_image())
+                  config.seal_image(), label="centre")
 
     n = len(form.columns)
     table = document.add_table(rows=form.head_rows + len(form.rows) + 1, cols=n)

@@ -29,8 +29,10 @@ LABEL_GAP_MM = 1.2      # the label's line ends this far above the circle's cent
 
 
 def seal_svg(diameter_mm: float = DEFAULT_MM, color: str = DEFAULT_COLOR, image: Path | None = None,
-             fonts_dir: Path | None = None) -> str:
-    """Inline markup (an <svg>, or an <img> of an authorised seal image) ``diameter_mm`` wide."""
+             fonts_dir: Path | None = None, label: str = "above") -> str:
+    """Inline markup (an <svg>, or an <img> of an authorised seal image) ``diameter_mm`` wide.
+    ``label="centre"`` centres （印章） on the centre line (a form's seal, whose centre is on the
+    填表单位 line with the title just above)."""
     d = float(diameter_mm)
     if image is not None:
         src = html.escape(Path(image).resolve().as_uri(), quote=True)
@@ -40,12 +42,13 @@ def seal_svg(diameter_mm: float = DEFAULT_MM, color: str = DEFAULT_COLOR, image:
     r = d / 2 - STROKE_MM / 2
     family = html.escape(stack("song", fonts_dir), quote=True)
     font_mm = LABEL_PT * 25.4 / 72
+    baseline = d / 2 + font_mm * 0.36 if label == "centre" else d / 2 - LABEL_GAP_MM - font_mm * 0.12
     return (
         f'<svg class="seal" xmlns="http://www.w3.org/2000/svg" width="{d:g}mm" height="{d:g}mm" '
         f'viewBox="0 0 {d:g} {d:g}" style="display:block">'
         f'<circle cx="{d / 2:g}" cy="{d / 2:g}" r="{r:g}" fill="none" stroke="{c}" '
         f'stroke-width="{STROKE_MM:g}" stroke-dasharray="{DASH_MM[0]:g} {DASH_MM[1]:g}"/>'
-        f'<text x="{d / 2:g}" y="{d / 2 - LABEL_GAP_MM - font_mm * 0.12:g}" text-anchor="middle" fill="{c}" '
+        f'<text x="{d / 2:g}" y="{baseline:g}" text-anchor="middle" fill="{c}" '
         f'font-size="{font_mm:.3f}" font-family="{family}">{LABEL}</text>'
         f'</svg>'
     )
@@ -89,14 +92,15 @@ def _anchor_open(shape_id: int, name: str, d_emu: int, h_emu: int, v_emu: int, b
 
 
 def docx_seal(paragraph, diameter_mm: float = DEFAULT_MM, h_offset_mm: float = 0, v_offset_mm: float = 0,
-              color: str = DEFAULT_COLOR, image: Path | None = None, behind: bool = False):
+              color: str = DEFAULT_COLOR, image: Path | None = None, behind: bool = False, label: str = "above"):
     """Float a seal placeholder (or the authorised ``image``) over the text, anchored to ``paragraph``.
 
     The circle's left edge is ``h_offset_mm`` from the left edge of the column
     and its top edge ``v_offset_mm`` below the top of ``paragraph`` (negative:
     above).  It does not move text (wrap none); ``behind`` puts it behind the
-    text, else in front.  Returns the run holding the shape.
+    text, else in front.  ``label`` as in ``seal_svg``.  Returns the run holding the shape.
     """
+    centred = label == "centre"
     d_emu, h_emu, v_emu = _emu(diameter_mm), _emu(h_offset_mm), _emu(v_offset_mm)
     shape_id = _next_shape_id(paragraph)
     hex_color = color.lstrip("#").upper()
@@ -134,7 +138,7 @@ def docx_seal(paragraph, diameter_mm: float = DEFAULT_MM, h_offset_mm: float = 0
         f'<a:prstDash val="dash"/></a:ln></wps:spPr>'
         f'<wps:txbx><w:txbxContent>{label_par}</w:txbxContent></wps:txbx>'
         f'<wps:bodyPr rot="0" vert="horz" wrap="square" lIns="0" tIns="0" rIns="0" '
-        f'bIns="{_emu(diameter_mm / 2 + LABEL_GAP_MM)}" anchor="b" '
+        f'bIns="{0 if centred else _emu(diameter_mm / 2 + LABEL_GAP_MM)}" anchor="{"ctr" if centred else "b"}" '
         f'anchorCtr="0"><a:noAutofit/></wps:bodyPr>'
         f'</wps:wsp></a:graphicData></a:graphic></wp:anchor>'
     )
@@ -144,9 +148,9 @@ def docx_seal(paragraph, diameter_mm: float = DEFAULT_MM, h_offset_mm: float = 0
         f'strokeweight="{pt(STROKE_MM)}" '
         f'style="position:absolute;margin-left:{pt(h_offset_mm)};margin-top:{pt(v_offset_mm)};'
         f'width:{pt(diameter_mm)};height:{pt(diameter_mm)};z-index:{-1 if behind else 251659264 + shape_id};'
-        f'mso-position-horizontal-relative:text;mso-position-vertical-relative:text;v-text-anchor:bottom">'
+        f'mso-position-horizontal-relative:text;mso-position-vertical-relative:text;v-text-anchor:{"middle" if centred else "bottom"}">'
         f'<v:stroke dashstyle="dash"/>'
-        f'<v:textbox inset="0,0,0,{pt(diameter_mm / 2 + LABEL_GAP_MM)}"><w:txbxContent>{label_par}</w:txbxContent>'
+        f'<v:textbox inset="0,0,0,{pt(0 if centred else diameter_mm / 2 + LABEL_GAP_MM)}"><w:txbxContent>{label_par}</w:txbxContent>'
         f'</v:textbox>'
         f"</v:oval></w:pict>"
     )
