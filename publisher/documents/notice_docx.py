@@ -32,21 +32,20 @@ def _exact(paragraph, pt: float = LINE_PT) -> None:
     pf.space_after = Pt(0)
 
 
-# Elements that follow w:snapToGrid in w:pPr (ECMA-376 CT_PPrBase order).
-_AFTER_SNAP = ("w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap", "w:jc",
-               "w:textDirection", "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl", "w:divId",
-               "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange")
+def _flag(parent, tag: str, value: str = "0") -> None:
+    """Set an on/off property python-docx has no attribute for; ``document_bytes`` puts it in
+    schema order on save (``render.ooxml``)."""
+    el = parent.find(qn(tag))
+    if el is None:
+        el = OxmlElement(tag)
+        parent.append(el)
+    el.set(qn("w:val"), value)
 
 
 def _no_snap(paragraph) -> None:
     """snapToGrid off: the paragraph keeps its own line spacing and glyph widths instead of the
-    document grid's (python-docx has no property for it)."""
-    ppr = paragraph._p.get_or_add_pPr()
-    if ppr.find(qn("w:snapToGrid")) is not None:
-        return
-    el = OxmlElement("w:snapToGrid")
-    el.set(qn("w:val"), "0")
-    ppr.insert_element_before(el, *_AFTER_SNAP)
+    document grid's."""
+    _flag(paragraph._p.get_or_add_pPr(), "w:snapToGrid")
 
 
 def _para(doc, align=None, first_chars: float = 0, before_lines: float = 0, pt: float = LINE_PT):
@@ -447,22 +446,6 @@ def _default_size(doc, size_pt: float) -> None:
         el.set(qn("w:val"), str(int(size_pt * 2)))
 
 
-# Elements that follow w:overflowPunct in w:pPr, and w:spacing in w:rPr (ECMA-376 order).
-_AFTER_PUNCT = ("w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd",
-                "w:snapToGrid", *_AFTER_SNAP)
-_AFTER_AUTOSPACE = ("w:bidi", "w:adjustRightInd", "w:snapToGrid", *_AFTER_SNAP)
-_AFTER_CHAR_SPACING = ("w:w", "w:kern", "w:position", "w:sz", "w:szCs", "w:highlight", "w:u", "w:effect",
-                       "w:bdr", "w:shd", "w:fitText", "w:vertAlign", "w:rtl", "w:cs", "w:em", "w:lang",
-                       "w:eastAsianLayout", "w:specVanish", "w:oMath")
-
-
-def _flag(ppr, tag: str, after: tuple[str, ...]) -> None:
-    if ppr.find(qn(tag)) is None:
-        el = OxmlElement(tag)
-        el.set(qn("w:val"), "0")
-        ppr.insert_element_before(el, *after)
-
-
 def _own_grid(doc) -> None:
     """Lay every paragraph out by its own numbers, never by the document grid.
 
@@ -479,19 +462,10 @@ def _own_grid(doc) -> None:
     """
     normal = doc.styles["Normal"].element
     ppr = normal.get_or_add_pPr()
-    _flag(ppr, "w:overflowPunct", _AFTER_PUNCT)
-    _flag(ppr, "w:autoSpaceDE", _AFTER_AUTOSPACE[0:0] + ("w:autoSpaceDN",) + _AFTER_AUTOSPACE)
-    _flag(ppr, "w:autoSpaceDN", _AFTER_AUTOSPACE)
-    _flag(ppr, "w:snapToGrid", _AFTER_SNAP)
-    # No widow/orphan control: every page holds its 22 lines, as in the PDF.
-    _flag(ppr, "w:widowControl", ("w:numPr", "w:suppressLineNumbers", "w:pBdr", "w:shd", "w:tabs",
-                                  "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", *_AFTER_PUNCT[0:0],
-                                  "w:overflowPunct", *_AFTER_PUNCT))
-    rpr = normal.get_or_add_rPr()
-    if rpr.find(qn("w:spacing")) is None:
-        el = OxmlElement("w:spacing")
-        el.set(qn("w:val"), str(L.CHAR_SPACING))
-        rpr.insert_element_before(el, *_AFTER_CHAR_SPACING)
+    # No widow/orphan control either: every page holds its 22 lines, as in the PDF.
+    for tag in ("w:widowControl", "w:overflowPunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:snapToGrid"):
+        _flag(ppr, tag)
+    _flag(normal.get_or_add_rPr(), "w:spacing", str(L.CHAR_SPACING))
 
 
 def build_docx(notice: Notice, config, project=None, plan: dict | None = None) -> bytes:
