@@ -148,10 +148,11 @@ def docx_seal(paragraph, diameter_mm: float = DEFAULT_MM, h_offset_mm: float = 0
         f'strokeweight="{pt(STROKE_MM)}" '
         f'style="position:absolute;margin-left:{pt(h_offset_mm)};margin-top:{pt(v_offset_mm)};'
         f'width:{pt(diameter_mm)};height:{pt(diameter_mm)};z-index:{-1 if behind else 251659264 + shape_id};'
-        f'mso-position-horizontal-relative:text;mso-position-vertical-relative:text;v-text-anchor:{"middle" if centred else "bottom"}">'
+        f'mso-position-horizontal-relative:text;mso-position-vertical-relative:text;'
+        f'v-text-anchor:{"middle" if centred else "bottom"}">'
         f'<v:stroke dashstyle="dash"/>'
-        f'<v:textbox inset="0,0,0,{pt(0 if centred else diameter_mm / 2 + LABEL_GAP_MM)}"><w:txbxContent>{label_par}</w:txbxContent>'
-        f'</v:textbox>'
+        f'<v:textbox inset="0,0,0,{pt(0 if centred else diameter_mm / 2 + LABEL_GAP_MM)}">'
+        f'<w:txbxContent>{label_par}</w:txbxContent></v:textbox>'
         f"</v:oval></w:pict>"
     )
     xml = (f'<mc:AlternateContent {_NS}><mc:Choice Requires="wps"><w:drawing>{dml}</w:drawing></mc:Choice>'
