@@ -11,10 +11,12 @@ import shutil
 import sys
 import zipfile
 
+import pytest
 from lxml import etree
 
 from conftest import DATA, ROOT
 from publisher.cli import main
+from publisher.errors import SourceError
 from publisher.sources import load_source
 
 sys.path.insert(0, str(ROOT / "tools"))
@@ -60,6 +62,9 @@ def test_csv_controls_and_a_nul_in_a_name():
     assert findings_of(source) == [("B2", "warning", "text.control"), ("B3", "warning", "text.control"),
                                        ("B4", "warning", "text.control"), ("B5", "warning", "text.control")]
     assert not source.findings.has_errors
+    for name in ("random_bytes.csv", "binary_zero.csv"):          # binary files are still named as such
+        with pytest.raises(SourceError, match="不是文本文件"):
+            load_source(BAD / name)
 
 
 def test_csv_bidi_controls_are_errors(runner):

@@ -138,6 +138,8 @@ def read_text(path: Path, display: str) -> str:
             return raw.decode(encoding)
         except UnicodeDecodeError:
             continue
+    if b"\x00" in head:
+        raise SourceError(f"{display}: 错误: 不是文本文件，请检查文件是否损坏")
     raise SourceError(f"{display}: 错误: 文件编码无法识别，请另存为 UTF-8 编码")
 
 
