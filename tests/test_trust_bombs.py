@@ -104,9 +104,26 @@ def test_other_compression_methods_are_refused(runner):
 
 
 def test_cell_longer_than_excel_allows(runner):
+    """A million characters (3 MB) in one cell: refused while the bytes stream in, before a string is built."""
     line = refusal(runner, BAD / "xlsx_huge_cell.xlsx")
-    assert line.startswith(f"{shown(BAD / 'xlsx_huge_cell.xlsx')}:Sheet1!B4: 错误: 单元格有 1,000,000 个字符，"
-                           "超过上限 32,767 个字符")
+    assert line.startswith(f"{shown(BAD / 'xlsx_huge_cell.xlsx')}:Sheet1!B4: 错误: 单元格的内容超过 1 MB"
+                           "（Excel 一个单元格最多 32,767 个字符）")
+
+
+def test_cell_of_40000_characters(tmp_path):
+    path = tmp_path / "long.xlsx"
+    path.write_bytes(bad._rezip(bad.registrations([bad.person(1, "LONG")]),
+                                lambda xml: xml.replace(b"LONG", "张".encode() * 40_000)))
+    with pytest.raises(SourceError, match=r"^long.xlsx:Sheet1!B4: 错误: 单元格有 40,000 个字符，超过上限 32,767 个字符"):
+        load_source(path, "long.xlsx")
+
+
+def test_blank_run_between_rows_is_refused_as_it_streams(tmp_path):
+    path = tmp_path / "blank.xlsx"
+    path.write_bytes(bad._rezip(bad.registrations([bad.person(1)]),
+                                lambda xml: xml.replace(b"</row>", b"</row>" + b" " * (2 << 20), 1)))
+    with pytest.raises(SourceError, match=r"^blank.xlsx:Sheet1: 错误: 工作簿的 XML 中有一段超过 1 MB 的文字或空白"):
+        load_source(path, "blank.xlsx")
 
 
 def shared_strings_workbook(strings: list[str], rows: list[list[int]]) -> bytes:

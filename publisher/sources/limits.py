@@ -28,6 +28,9 @@ reader is measured at 100,000 rows in ``bench/bench_reader.py``):
   data, so ``A1:XFD1048576`` on a one-row sheet costs one row;
 - ``MAX_ROW_ELEMENTS``: XML elements inside one ``<row>`` (cells, rich-text runs);
   a row is parsed whole, so this bounds the memory one row can take;
+- ``MAX_TEXT_BYTES``: bytes of text between two tags in a sheet or the shared
+  strings, checked as the bytes stream in, before the XML parser would build a
+  huge string (32,767 characters as ``&#24352;`` references take 262,136 bytes);
 - ``MAX_UNCOMPRESSED``: the sum of the uncompressed sizes of a workbook's ZIP
   members, read from the ZIP directory before anything is unpacked (Python's
   zipfile never returns more than a member's declared size; only Deflate and
@@ -52,6 +55,7 @@ MAX_GRID = 8_000_000
 MAX_MERGES = 50_000
 MAX_MERGED_CELLS = 4_000_000
 MAX_ROW_ELEMENTS = 200_000
+MAX_TEXT_BYTES = 1024 * 1024
 MAX_UNCOMPRESSED = 256 * 1024 * 1024
 MAX_MEMBERS = 10_000
 MAX_PART_TAGS = 1_000_000

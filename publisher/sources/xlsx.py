@@ -32,6 +32,7 @@ ROW, CELL, VALUE, INLINE, TEXT, RUN, PHONETIC, ITEM, MERGE = (
     _NS + tag for tag in ("row", "c", "v", "is", "t", "r", "rPh", "si", "mergeCell"))
 _ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 _LETTERS = re.compile(r"[A-Za-z]+")
+_CELL_START = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="([A-Z]{1,3})(\d+)"')
 _BROKEN = "文件可能已损坏或不是 Excel 保存的；请在 Excel 中打开后重新另存为 .xlsx"
 
 
@@ -61,7 +62,8 @@ def read_xlsx(path: Path, display: str) -> list[Sheet]:
             part = self.package.find(SHARED_STRINGS)
             if part is not None:
                 with self.archive.open(part.PartName[1:]) as source:
-                    self.shared_strings = _shared_strings(source, Location(display), self.budget)
+                    self.shared_strings = _shared_strings(_Runs(source, Location(display)), Location(display),
+                                                          self.budget)
 
         def read_worksheets(self):
             self.sheet_parts = [(sheet.name, rel.target) for sheet, rel in self.parser.find_sheets()
@@ -136,6 +138,44 @@ def _count_tags(archive: zipfile.ZipFile, info: zipfile.ZipInfo, display: str) -
                                   f"个 XML 标记，远超正常工作簿，未予读取；{_BROKEN}")
 
 
+class _Runs:
+    """A ZIP member read for the XML parser, refusing a text run (bytes between two tags) past
+    ``limits.MAX_TEXT_BYTES`` before the parser would build it into one huge string."""
+
+    def __init__(self, source, loc: Location) -> None:
+        self._source, self._loc = source, loc
+        self._run, self._before = 0, b""
+
+    def read(self, size: int = -1) -> bytes:
+        chunk = self._source.read(size)
+        first = chunk.find(b"<")
+        if first < 0:
+            self._run += len(chunk)
+        else:
+            self._run += first
+        if self._run > limits.MAX_TEXT_BYTES:
+            raise self._refusal()
+        if first >= 0:
+            last = chunk.rfind(b"<")
+            self._before = (self._before + chunk[:last + 1])[-4096:]
+            self._run = len(chunk) - last - 1
+        return chunk
+
+
+    def _refusal(self) -> SourceError:
+        """Name the cell when the run is a cell's text, else the sheet (white space between tags)."""
+        cells = list(_CELL_START.finditer(self._before))
+        if cells:
+            rest = self._before[cells[-1].end():]
+            if b"</c>" not in rest and not rest.split(b">", 1)[0].endswith(b"/"):
+                column, row = cells[-1].groups()
+                return SourceError(f"{self._loc.at(row=int(row), column=column.decode())}: 错误: 单元格的内容超过 "
+                                   f"{limits.size_text(limits.MAX_TEXT_BYTES)}（Excel 一个单元格最多 "
+                                   f"{limits.MAX_CELL_CHARS:,} 个字符），未予读取；请删去多余的内容")
+        return SourceError(f"{self._loc}: 错误: 工作簿的 XML 中有一段超过 {limits.size_text(limits.MAX_TEXT_BYTES)} "
+                           f"的文字或空白，未予读取；{_BROKEN}")
+
+
 def _shared_strings(source, loc: Location, budget: Budget) -> list:
     """The shared-string table, streamed: the text of each ``<si>`` without phonetic runs."""
     strings, parts, phonetic, root, inside = [], [], 0, None, 0
@@ -171,7 +211,7 @@ def _read_sheet(archive, part: str, strings: list, styles: tuple, loc: Location,
     rows, merges, stack, row_elements, elements, row = [], [], [], -1, 0, None
     try:
         with archive.open(part) as source:
-            for event, element in iterparse(source, events=("start", "end")):
+            for event, element in iterparse(_Runs(source, loc), events=("start", "end")):
                 if event == "start":
                     stack.append(element)
                     if element.tag == ROW:
@@ -224,7 +264,7 @@ def _cell_at(archive, part: str, line: int, column: int):
                 break
             column -= len(piece)
             tail = (tail + piece)[-(limits.MAX_CELL_CHARS * 10):]
-    cells = re.findall(r'<(?:\w+:)?c\s[^>]*?\br="([A-Z]{1,3})(\d+)"', tail)
+    cells = re.findall(_CELL_START.pattern.decode(), tail)
     return cells[-1] if cells else None
 
 
