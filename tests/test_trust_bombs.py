@@ -253,6 +253,15 @@ def test_notice_body_may_be_longer_than_a_cell(tmp_path):
         load_source(tmp_path / "notice.yaml", "notice.yaml")
 
 
+def test_yaml_node_limit(tmp_path, monkeypatch):
+    """4 MB of [1,1,1,…] took 40 s and 1.6 GB: values are counted as they are composed."""
+    monkeypatch.setattr(limits, "MAX_YAML_NODES", 1000)
+    path = tmp_path / "catalog.yaml"
+    path.write_text("kind: catalog\nyear: 2019\ncity:\n  [" + ",".join(["1"] * 2000) + "]\n", encoding="utf-8")
+    with pytest.raises(SourceError, match=r"^catalog.yaml:4: 错误: YAML 文件的内容超过 1,000 项，读取已停止"):
+        load_source(path, "catalog.yaml")
+
+
 def test_yaml_file_size_limit(tmp_path, monkeypatch):
     monkeypatch.setattr(limits, "MAX_YAML_BYTES", 100)
     path = tmp_path / "catalog.yaml"

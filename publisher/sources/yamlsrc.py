@@ -5,7 +5,8 @@ that carry ``.line`` (the node's own line) and ``.lines`` (line of each key or
 item), so checks can point at ``FILE:LINE``.  Duplicate keys are findings, not
 silent overwrites.
 
-A YAML file is refused when it is larger than ``limits.MAX_YAML_BYTES``, when
+A YAML file is refused when it is larger than ``limits.MAX_YAML_BYTES`` or holds
+more than ``limits.MAX_YAML_NODES`` values (PyYAML takes ~1 KB and 20 µs a node), when
 its aliases (``*name``) would expand into more than ``limits.MAX_ALIAS_NODES``
 nodes (a "billion laughs" file of 1 KB expands into 10^9 of them) or refer to
 themselves, and when a value is longer than an Excel cell holds (a notice's
@@ -51,6 +52,7 @@ class _Loader(yaml.SafeLoader):
         self._file = file
         self._sizes: dict[int, int] = {}       # id(node) -> nodes it stands for, aliases expanded
         self._expanded = 0                     # nodes added by aliases so far
+        self._nodes = 0                        # nodes composed (aliases not counted)
 
     def compose_node(self, parent, index):
         """Compose as PyYAML does, counting what aliases expand to and refusing overlong values."""
@@ -60,6 +62,11 @@ class _Loader(yaml.SafeLoader):
             if node is not None:
                 self._alias(event, node)
             return super().compose_node(parent, index)
+        event = self.peek_event()
+        self._nodes += 1
+        if self._nodes > limits.MAX_YAML_NODES:
+            raise SourceError(f"{self._file}:{event.start_mark.line + 1}: 错误: YAML 文件的内容超过 "
+                              f"{limits.MAX_YAML_NODES:,} 项，读取已停止；大量数据请用 Excel 工作簿（.xlsx）")
         node = super().compose_node(parent, index)
         if isinstance(node, ScalarNode):
             limit = limits.MAX_BODY_CHARS if isinstance(index, ScalarNode) and index.value == "body" \
