@@ -90,7 +90,7 @@ def _where(display: str, message: str) -> Location:
     prefix = message.split(": 错误: ", 1)[0] if ": 错误: " in message else ""
     rest = prefix[len(display):] if prefix.startswith(display) else ""
     match = re.fullmatch(r":(\d+)", rest)
-    if match:
+    if match and not display.lower().endswith((".xlsx", ".xlsm", ".csv")):   # a sheet may be named 2019
         return Location(display, line=int(match.group(1)))
     match = re.fullmatch(r":(?:(.+?)!)?(?:第(\d+)行|([A-Z]{1,3})(\d+))", rest)
     if match:

@@ -316,3 +316,18 @@ def test_bombs_stay_under_600_mb(name):
     output = proc.stdout + proc.stderr
     assert proc.returncode in (0, 1), output
     assert "内部错误" not in output and "Traceback" not in output and "MemoryError" not in output, output
+
+
+@pytest.mark.parametrize("display, message, where", [
+    ("a.yaml", "a.yaml:12: 错误: x", (None, None, None, 12)),
+    ("a.xlsx", "a.xlsx:2019: 错误: x", ("2019", None, None, None)),      # a sheet named 2019, not a line
+    ("a.xlsx", "a.xlsx:名单!B7: 错误: x", ("名单", 7, "B", None)),
+    ("a.xlsx", "a.xlsx:名单!第9行: 错误: x", ("名单", 9, None, None)),
+    ("a.csv", "a.csv:第3行: 错误: x", (None, 3, None, None)),
+    ("a.csv", "a.csv:B3: 错误: x", (None, 3, "B", None)),
+    ("a.xlsx", "a.xlsx: 错误: x", (None, None, None, None)),
+])
+def test_refusals_keep_their_location(display, message, where):
+    from publisher.project import _where
+    loc = _where(display, message)
+    assert (loc.sheet, loc.row, loc.column, loc.line) == where
