@@ -6,8 +6,8 @@ that nothing a sheet claims (a ``<dimension>`` of A1:XFD1048576, a merged range
 over the whole sheet, a cell far to the right) makes the reader allocate more
 than the cells that really hold values:
 
-- the ZIP directory is checked before anything is unpacked (size, members,
-  compression method), and the parts openpyxl parses whole are counted;
+- the ZIP package is checked before anything is unpacked (``xlsxzip.py``), and
+  text between two tags is limited while the bytes stream in;
 - every finished XML element is dropped from its parent, so memory stays flat;
 - a row keeps only the values up to its last filled cell; empty rows are left out;
 - a merged range fills only the rows and columns that hold values.
@@ -26,14 +26,13 @@ from xml.etree.ElementTree import ParseError, iterparse
 from ..errors import Location, SourceError
 from . import limits
 from .grid import Budget, Sheet, check_length, fill_merged, too_long
+from .xlsxzip import BROKEN, Runs, cell_at, check_archive
 
 _NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 ROW, CELL, VALUE, INLINE, TEXT, RUN, PHONETIC, ITEM, MERGE = (
     _NS + tag for tag in ("row", "c", "v", "is", "t", "r", "rPh", "si", "mergeCell"))
 _ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 _LETTERS = re.compile(r"[A-Za-z]+")
-_CELL_START = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="([A-Z]{1,3})(\d+)"')
-_BROKEN = "文件可能已损坏或不是 Excel 保存的；请在 Excel 中打开后重新另存为 .xlsx"
 
 
 class TooLong:
@@ -62,7 +61,7 @@ def read_xlsx(path: Path, display: str) -> list[Sheet]:
             part = self.package.find(SHARED_STRINGS)
             if part is not None:
                 with self.archive.open(part.PartName[1:]) as source:
-                    self.shared_strings = _shared_strings(_Runs(source, Location(display)), Location(display),
+                    self.shared_strings = _shared_strings(Runs(source, Location(display)), Location(display),
                                                           self.budget)
 
         def read_worksheets(self):
@@ -76,7 +75,7 @@ def read_xlsx(path: Path, display: str) -> list[Sheet]:
             raise SourceError(f"{display}: 错误: 工作簿已损坏（不是完整的 .xlsx 文件），请重新保存或重新导出")
         with reader.archive:
             try:
-                _check_archive(reader.archive, display)
+                check_archive(reader.archive, display)
                 reader.budget = Budget()
                 with warnings.catch_warnings():      # openpyxl's warnings are for programmers, not clerks
                     warnings.simplefilter("ignore")
@@ -84,7 +83,7 @@ def read_xlsx(path: Path, display: str) -> list[Sheet]:
             except SourceError:
                 raise
             except Exception as exc:  # openpyxl and zipfile raise many kinds on damaged files
-                raise SourceError(f"{display}: 错误: 工作簿无法打开（{type(exc).__name__}），{_BROKEN}")
+                raise SourceError(f"{display}: 错误: 工作簿无法打开（{type(exc).__name__}），{BROKEN}")
             wb = reader.wb
             styles = (wb._date_formats, wb._timedelta_formats, wb.epoch)
             sheets = []
@@ -95,85 +94,8 @@ def read_xlsx(path: Path, display: str) -> list[Sheet]:
                 except SourceError:
                     raise
                 except Exception as exc:  # a damaged ZIP member (CRC, zlib) or sheet
-                    raise SourceError(f"{loc}: 错误: 工作簿内容已损坏，读取中断（{type(exc).__name__}）；{_BROKEN}")
+                    raise SourceError(f"{loc}: 错误: 工作簿内容已损坏，读取中断（{type(exc).__name__}）；{BROKEN}")
             return sheets
-
-
-def _check_archive(archive: zipfile.ZipFile, display: str) -> None:
-    """Refuse from the ZIP directory alone what would unpack too big (nothing is unpacked yet)."""
-    infos = archive.infolist()
-    if len(infos) > limits.MAX_MEMBERS:
-        raise SourceError(f"{display}: 错误: 工作簿由 {len(infos):,} 个部件组成，超过上限 {limits.MAX_MEMBERS:,} 个；"
-                          f"{_BROKEN}")
-    total = sum(info.file_size for info in infos)
-    if total > limits.MAX_UNCOMPRESSED:
-        raise SourceError(f"{display}: 错误: 工作簿解压后有 {limits.size_text(total)}，超过上限 "
-                          f"{limits.size_text(limits.MAX_UNCOMPRESSED)}（文件里可能塞满了空白或隐藏内容），未予读取；"
-                          "请在 Excel 中把需要的数据复制到一个新工作簿，另存为 .xlsx 后再试")
-    for info in infos:
-        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) or info.flag_bits & 0x1:
-            raise SourceError(f"{display}: 错误: 工作簿的部件 {info.filename} 使用了 Excel 不会使用的压缩或加密方式，"
-                              f"未予读取；{_BROKEN}")
-    for info in infos:
-        if _parsed_whole(info.filename):
-            _count_tags(archive, info, display)
-
-
-def _parsed_whole(name: str) -> bool:
-    """Parts openpyxl reads into one tree: content types, relationships, workbook, styles, properties."""
-    if name == "[Content_Types].xml" or name.endswith(".rels") or (name.startswith("docProps/")
-                                                                     and name.endswith(".xml")):
-        return True
-    return name.startswith("xl/") and name.count("/") == 1 and name.endswith(".xml") \
-        and "sharedstrings" not in name.lower()
-
-
-def _count_tags(archive: zipfile.ZipFile, info: zipfile.ZipInfo, display: str) -> None:
-    tags = 0
-    with archive.open(info) as source:
-        while chunk := source.read(1 << 20):
-            tags += chunk.count(b"<")
-            if tags > limits.MAX_PART_TAGS:
-                raise SourceError(f"{display}: 错误: 工作簿的部件 {info.filename} 含有超过 {limits.MAX_PART_TAGS:,} "
-                                  f"个 XML 标记，远超正常工作簿，未予读取；{_BROKEN}")
-
-
-class _Runs:
-    """A ZIP member read for the XML parser, refusing a text run (bytes between two tags) past
-    ``limits.MAX_TEXT_BYTES`` before the parser would build it into one huge string."""
-
-    def __init__(self, source, loc: Location) -> None:
-        self._source, self._loc = source, loc
-        self._run, self._before = 0, b""
-
-    def read(self, size: int = -1) -> bytes:
-        chunk = self._source.read(size)
-        first = chunk.find(b"<")
-        if first < 0:
-            self._run += len(chunk)
-        else:
-            self._run += first
-        if self._run > limits.MAX_TEXT_BYTES:
-            raise self._refusal()
-        if first >= 0:
-            last = chunk.rfind(b"<")
-            self._before = (self._before + chunk[:last + 1])[-4096:]
-            self._run = len(chunk) - last - 1
-        return chunk
-
-
-    def _refusal(self) -> SourceError:
-        """Name the cell when the run is a cell's text, else the sheet (white space between tags)."""
-        cells = list(_CELL_START.finditer(self._before))
-        if cells:
-            rest = self._before[cells[-1].end():]
-            if b"</c>" not in rest and not rest.split(b">", 1)[0].endswith(b"/"):
-                column, row = cells[-1].groups()
-                return SourceError(f"{self._loc.at(row=int(row), column=column.decode())}: 错误: 单元格的内容超过 "
-                                   f"{limits.size_text(limits.MAX_TEXT_BYTES)}（Excel 一个单元格最多 "
-                                   f"{limits.MAX_CELL_CHARS:,} 个字符），未予读取；请删去多余的内容")
-        return SourceError(f"{self._loc}: 错误: 工作簿的 XML 中有一段超过 {limits.size_text(limits.MAX_TEXT_BYTES)} "
-                           f"的文字或空白，未予读取；{_BROKEN}")
 
 
 def _shared_strings(source, loc: Location, budget: Budget) -> list:
@@ -189,7 +111,7 @@ def _shared_strings(source, loc: Location, budget: Budget) -> list:
                 inside += 1
                 if inside > limits.MAX_ROW_ELEMENTS:
                     raise SourceError(f"{loc}: 错误: 共享字符串表中的一项含有超过 {limits.MAX_ROW_ELEMENTS:,} 个格式片段，"
-                                      f"未予读取；{_BROKEN}")
+                                      f"未予读取；{BROKEN}")
                 continue
             budget.add_elements(loc, 1)
             if element.tag == TEXT and not phonetic:
@@ -202,7 +124,7 @@ def _shared_strings(source, loc: Location, budget: Budget) -> list:
                 parts, inside = [], 0
                 root.clear()                     # the finished items are read: keep memory flat
     except ParseError as exc:
-        raise SourceError(f"{loc}: 错误: 工作簿的共享字符串表不是合法的 XML（{exc}），{_BROKEN}")
+        raise SourceError(f"{loc}: 错误: 工作簿的共享字符串表不是合法的 XML（{exc}），{BROKEN}")
     return strings
 
 
@@ -211,7 +133,7 @@ def _read_sheet(archive, part: str, strings: list, styles: tuple, loc: Location,
     rows, merges, stack, row_elements, elements, row = [], [], [], -1, 0, None
     try:
         with archive.open(part) as source:
-            for event, element in iterparse(_Runs(source, loc), events=("start", "end")):
+            for event, element in iterparse(Runs(source, loc), events=("start", "end")):
                 if event == "start":
                     stack.append(element)
                     if element.tag == ROW:
@@ -220,7 +142,7 @@ def _read_sheet(archive, part: str, strings: list, styles: tuple, loc: Location,
                         row_elements += 1
                         if row_elements > limits.MAX_ROW_ELEMENTS:
                             raise SourceError(f"{loc.at(row=_row_number(row, rows))}: 错误: 这一行含有超过 "
-                                              f"{limits.MAX_ROW_ELEMENTS:,} 个单元格和格式元素，未予读取；{_BROKEN}")
+                                              f"{limits.MAX_ROW_ELEMENTS:,} 个单元格和格式元素，未予读取；{BROKEN}")
                     continue
                 stack.pop()
                 elements += 1
@@ -242,30 +164,13 @@ def _read_sheet(archive, part: str, strings: list, styles: tuple, loc: Location,
                     del stack[-1][-1]            # the finished element leaves its parent: memory stays flat
         budget.add_elements(loc, elements)
     except ParseError as exc:
-        cell = _cell_at(archive, part, *exc.position)
+        cell = cell_at(archive, part, *exc.position)
         where = loc.at(row=int(cell[1]), column=cell[0]) if cell else loc
         raise SourceError(f"{where}: 错误: 工作表不是合法的 XML（{exc}），多半是单元格里有 XML 不允许的控制字符；"
                           "Excel 打开时会提示修复：修复并核对这一格后另存为 .xlsx")
     rows = sorted(dict(rows).items())            # Excel writes rows in order, once each; others may not
     fill_merged(rows, merges, loc, budget)
     return Sheet(loc.sheet, rows)
-
-
-def _cell_at(archive, part: str, line: int, column: int):
-    """(column letters, row) of the cell whose XML holds an error at ``line``:``column``, if any."""
-    import io
-    tail = ""
-    with archive.open(part) as raw, io.TextIOWrapper(raw, "utf-8", errors="replace", newline="\n") as text:
-        for _ in range(line - 1):
-            text.readline()
-        while column > 0:                        # Excel writes a sheet on one line: read it in pieces
-            piece = text.read(min(column, 1 << 20))
-            if not piece:
-                break
-            column -= len(piece)
-            tail = (tail + piece)[-(limits.MAX_CELL_CHARS * 10):]
-    cells = re.findall(_CELL_START.pattern.decode(), tail)
-    return cells[-1] if cells else None
 
 
 def _row_number(element, rows: list) -> int:
@@ -293,7 +198,7 @@ def _add_row(element, rows: list, strings: list, styles: tuple, loc: Location, b
     from openpyxl.utils import get_column_letter
     number = _row_number(element, rows)
     if not 1 <= number <= limits.EXCEL_MAX_ROWS:
-        raise SourceError(f"{loc}: 错误: 行号 {number} 超出了 Excel 的范围（1–{limits.EXCEL_MAX_ROWS:,}）；{_BROKEN}")
+        raise SourceError(f"{loc}: 错误: 行号 {number} 超出了 Excel 的范围（1–{limits.EXCEL_MAX_ROWS:,}）；{BROKEN}")
     cells, column = {}, 0
     for cell in element:
         if cell.tag != CELL:
@@ -302,7 +207,7 @@ def _add_row(element, rows: list, strings: list, styles: tuple, loc: Location, b
         match = _LETTERS.match(ref) if ref else None
         column = _column(match.group()) if match else column + 1
         if column > limits.EXCEL_MAX_COLUMNS:
-            raise SourceError(f"{loc.at(row=number)}: 错误: 单元格 {ref or column} 超出了 Excel 的最后一列 XFD；{_BROKEN}")
+            raise SourceError(f"{loc.at(row=number)}: 错误: 单元格 {ref or column} 超出了 Excel 的最后一列 XFD；{BROKEN}")
         value = _value(cell, strings, styles)
         if value is None:
             continue
