@@ -23,14 +23,16 @@ import zipfile
 from pathlib import Path
 from xml.etree.ElementTree import ParseError, iterparse
 
+from openpyxl.utils.datetime import from_excel, from_ISO8601
+
 from ..errors import Location, SourceError
 from . import limits
 from .grid import Budget, Sheet, check_length, fill_merged, too_long
 from .xlsxzip import BROKEN, Runs, cell_at, check_archive
 
 _NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-ROW, CELL, VALUE, INLINE, TEXT, RUN, PHONETIC, ITEM, MERGE = (
-    _NS + tag for tag in ("row", "c", "v", "is", "t", "r", "rPh", "si", "mergeCell"))
+ROW, CELL, VALUE, INLINE, TEXT, PHONETIC, ITEM, MERGE = (
+    _NS + tag for tag in ("row", "c", "v", "is", "t", "rPh", "si", "mergeCell"))
 _ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 _LETTERS = re.compile(r"[A-Za-z]+")
 
@@ -100,7 +102,7 @@ def read_xlsx(path: Path, display: str) -> list[Sheet]:
 
 def _shared_strings(source, loc: Location, budget: Budget) -> list:
     """The shared-string table, streamed: the text of each ``<si>`` without phonetic runs."""
-    strings, parts, phonetic, root, inside = [], [], 0, None, 0
+    strings, parts, phonetic, root, inside, elements = [], [], 0, None, 0, 0
     try:
         for event, element in iterparse(source, events=("start", "end")):
             if event == "start":
@@ -113,15 +115,16 @@ def _shared_strings(source, loc: Location, budget: Budget) -> list:
                     raise SourceError(f"{loc}: 错误: 共享字符串表中的一项含有超过 {limits.MAX_ROW_ELEMENTS:,} 个格式片段，"
                                       f"未予读取；{BROKEN}")
                 continue
-            budget.add_elements(loc, 1)
+            elements += 1
             if element.tag == TEXT and not phonetic:
                 parts.append(element.text or "")
             elif element.tag == PHONETIC:
                 phonetic -= 1
             elif element.tag == ITEM:
-                text = "".join(parts)
-                strings.append(unescape(text) if len(text) <= limits.MAX_CELL_CHARS else TooLong(len(text)))
-                parts, inside = [], 0
+                text = unescape("".join(parts))
+                strings.append(text if len(text) <= limits.MAX_CELL_CHARS else TooLong(len(text)))
+                budget.add_elements(loc, elements)
+                parts, inside, elements = [], 0, 0
                 root.clear()                     # the finished items are read: keep memory flat
     except ParseError as exc:
         raise SourceError(f"{loc}: 错误: 工作簿的共享字符串表不是合法的 XML（{exc}），{BROKEN}")
@@ -233,14 +236,14 @@ def _value(cell, strings: list, styles: tuple):
         node = cell.find(INLINE)
         if node is None:
             return None
-        return unescape("".join(t.text or "" for t in node.iter(TEXT) if t not in _phonetic_texts(node)))
+        phonetic = _phonetic_texts(node)
+        return unescape("".join(t.text or "" for t in node.iter(TEXT) if t not in phonetic))
     text = cell.findtext(VALUE)
     if not text:
         return None
     if kind == "s":
         return strings[int(text)]
     if kind == "n":
-        from openpyxl.utils.datetime import from_excel
         number = float(text) if any(c in text for c in ".Ee") else int(text)
         date_formats, timedelta_formats, epoch = styles
         style = int(cell.get("s") or 0)
@@ -253,7 +256,6 @@ def _value(cell, strings: list, styles: tuple):
     if kind == "b":
         return text.strip() in ("1", "true")
     if kind == "d":
-        from openpyxl.utils.datetime import from_ISO8601
         return from_ISO8601(text)
     return unescape(text)                        # str (a formula's text result) and e (#DIV/0!)
 
