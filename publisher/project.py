@@ -85,15 +85,20 @@ def load_project(paths, config: ProjectConfig | None = None, kinds=None) -> Proj
 
 
 def _where(display: str, message: str) -> Location:
-    """The location a SourceError message starts with ('FILE:LINE' or 'FILE:SHEET!第N行'), kept."""
+    """The location a SourceError message starts with, kept: 'FILE:LINE', 'FILE:SHEET!第N行',
+    'FILE:SHEET!B7', 'FILE:SHEET', and for a CSV 'FILE:第N行' or 'FILE:B7'."""
     prefix = message.split(": 错误: ", 1)[0] if ": 错误: " in message else ""
     rest = prefix[len(display):] if prefix.startswith(display) else ""
     match = re.fullmatch(r":(\d+)", rest)
-    if match:
+    if match and not display.lower().endswith((".xlsx", ".xlsm", ".csv")):   # a sheet may be named 2019
         return Location(display, line=int(match.group(1)))
-    match = re.fullmatch(r":(.+?)!第(\d+)行", rest)
+    match = re.fullmatch(r":(?:(.+?)!)?(?:第(\d+)行|([A-Z]{1,3})(\d+))", rest)
     if match:
-        return Location(display, match.group(1), int(match.group(2)))
+        sheet, row, column, cell_row = match.groups()
+        return Location(display, sheet, int(row or cell_row), column)
+    match = re.fullmatch(r":([^!]+)", rest)
+    if match:
+        return Location(display, match.group(1))
     return Location(display)
 
 

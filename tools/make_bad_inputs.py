@@ -194,6 +194,7 @@ def corpus() -> dict[str, bytes]:
         [[1, "王芳", "女", "汉族", 370124105000000001, 370124200305121021, 13812340001, "书院村1号", SCHOOLS[0]]])
     files["registrations_all_blank_cells.xlsx"] = registrations([[None] * 9, [" "] * 9, ["\u3000"] * 9])
     files["registrations_wrong_school.xlsx"] = registrations([person(1, school="不存在的技工学校")])
+    files.update(issue11_bombs())
     return files
 
 
@@ -228,6 +229,111 @@ def _dates_workbook() -> bytes:
     header = REG_HEADER + ["录取院校", "录取专业", "报到时间", "报到地点"]
     rows = [person(i) + [SCHOOLS[0], "数控加工", form, "新生报到处"] for i, form in enumerate(DATE_FORMS, 1)]
     return workbook_bytes([header, *rows], "济南技师学院录取名单", "填表时间：2019.7.1")
+
+# --- issue 11: bombs and control characters ---------------------------------------------
+# Small files that claim or unpack to enormous sizes, control characters that used to crash
+# a build, CSV line-ending trouble and Excel serial dates.  Files too big to commit (a CSV
+# field of 200 KB, a YAML value of a million characters) are made in the tests themselves.
+
+def issue11_bombs() -> dict[str, bytes]:
+    files: dict[str, bytes] = {}
+    base = registrations([person(1), person(2, "李娜", male=False)])
+    files["xlsx_dimension_bomb.xlsx"] = _rezip(base, _patch_dimension)
+    files["xlsx_merge_bomb.xlsx"] = _rezip(base, _patch_merges)
+    files["xlsx_wide_rows.xlsx"] = _rezip(base, _patch_wide_rows)
+    files["xlsx_whitespace_bomb.xlsx"] = _rezip(base, spaces=300 << 20, method=zipfile.ZIP_BZIP2)
+    files["xlsx_bzip2_member.xlsx"] = _rezip(base, method=zipfile.ZIP_BZIP2)
+    files["xlsx_huge_cell.xlsx"] = _rezip(registrations([person(1, "LONG")]),
+                                          lambda xml: xml.replace(b"LONG", "张".encode() * 1_000_000))
+    files["xlsx_control_chars.xlsx"] = registrations(
+        [person(1, "张_x001B_三"), person(2, "王_x000B_芳", male=False), person(3, "李_x0000_四"),
+         person(4, "赵\u202e磊"), [5, "钱多多", "男", "汉族", "3701241050\t00000005", *person(5)[5:]]])
+    files["xlsx_control_raw.xlsx"] = _rezip(registrations([person(1, "张ESC三")]),
+                                            lambda xml: xml.replace(b"ESC", b"\x1b"))
+    files["csv_control_chars.csv"] = csv_text(
+        [REG_HEADER, person(1, "张\x1b三"), person(2, "王\x0b芳", male=False), person(3, "李\x00四"),
+         person(4, "孙\x85七")]).encode()
+    files["csv_bidi_override.csv"] = csv_text([REG_HEADER, person(1, "赵\u202e磊"),
+                                               [2, "\u2067王芳\u2069", *person(2, male=False)[2:]]]).encode()
+    rows = [",".join(str(c) for c in row) for row in (REG_HEADER, person(1), person(2, "李娜", male=False), person(3))]
+    files["csv_mixed_line_endings.csv"] = (rows[0] + "\r\n" + rows[1] + "\n" + rows[2] + "\r" + rows[3] + "\r\n").encode()
+    files["csv_unclosed_quote.csv"] = (csv_text([REG_HEADER, person(1)]) + '2,"王芳,女,汉族\r\n').encode()
+    files["yaml_alias_bomb_scalar.yaml"] = _laughs().replace("rows: *i", "city: *i").encode()
+    files["yaml_alias_recursive.yaml"] = "kind: catalog\ncity: &a [济南市, *a]\nyear: 2019\n".encode()
+    files["yaml_control_escapes.yaml"] = _people_yaml(["张\\x1b三", "王\\v芳", "李\\0四", "赵\\u202e磊"])
+    files["admissions_serial_dates.xlsx"] = _serial_dates_workbook()
+    return files
+
+
+def _rezip(data: bytes, patch=None, spaces: int = 0, method: int = zipfile.ZIP_DEFLATED) -> bytes:
+    """The workbook with sheet1 patched, padded with ``spaces`` blanks and stored with ``method``."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            content = src.read(info.filename)
+            entry = zipfile.ZipInfo(info.filename, (2019, 6, 10, 0, 0, 0))
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            if info.filename != "xl/worksheets/sheet1.xml":
+                dst.writestr(entry, content)
+                continue
+            content = patch(content) if patch else content
+            entry.compress_type = method
+            head, tail = content.split(b"<sheetData>")
+            with dst.open(entry, "w", force_zip64=spaces > 0) as member:
+                member.write(head)
+                blank = b" " * (1 << 20)
+                for _ in range(spaces >> 20):
+                    member.write(blank)
+                member.write(b"<sheetData>" + tail)
+    return out.getvalue()
+
+
+def _patch_dimension(xml: bytes) -> bytes:
+    """A <dimension> of the whole sheet and one cell in Excel's last row."""
+    xml = re.sub(rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1:XFD1048576"/>', xml)
+    return xml.replace(b"</sheetData>", b'<row r="1048576"><c r="A1048576" t="inlineStr"><is><t>x</t></is></c>'
+                                        b"</row></sheetData>")
+
+
+def _patch_merges(xml: bytes) -> bytes:
+    merges = b'<mergeCell ref="A1:XFD1048576"/>' * 300
+    return xml.replace(b"</sheetData>", b'</sheetData><mergeCells count="300">' + merges + b"</mergeCells>")
+
+
+def _patch_wide_rows(xml: bytes) -> bytes:
+    """600 rows with one cell in the last column, XFD: 600 x 16,384 values if rows were kept whole."""
+    rows = b"".join(b'<row r="%d"><c r="A%d"><v>%d</v></c><c r="XFD%d"><v>1</v></c></row>' % (n, n, n, n)
+                    for n in range(10, 610))
+    return xml.replace(b"</sheetData>", rows + b"</sheetData>")
+
+
+def _people_yaml(names: list[str]) -> bytes:
+    lines = ["kind: registrations", "city: 济南市", "filled_on: 2019-03-20", "filled_by: 王老师", "phone: 0531-86000000",
+             "rows:"]
+    for n, name in enumerate(names, 1):
+        p = person(n)
+        lines.append(f'  - {{name: "{name}", gender: 男, ethnicity: 汉族, card_no: "{p[4]}", id_no: "{p[5]}", '
+                     f'phone: "{p[6]}", address: {p[7]}, school: {p[8]}}}')
+    return ("\n".join(lines) + "\n").encode()
+
+
+def _serial_dates_workbook() -> bytes:
+    """Admissions whose 填表时间 and 报到时间 are Excel serial numbers: bare, date-formatted, typed as text."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Sheet1"
+    ws.append(["济南技师学院录取名单"])
+    ws.append(["填表时间：", 43545])                                 # 2019-03-21, a number in General format
+    header = REG_HEADER + ["录取院校", "录取专业", "报到时间", "报到地点"]
+    ws.append(header)
+    for n, when in enumerate((43709, 43709.5, "43709", 43709), 1):     # 2019-09-01
+        ws.append(person(n) + [SCHOOLS[0], "数控加工", when, "新生报到处"])
+    ws.cell(row=7, column=12).number_format = "yyyy-mm-dd"           # the last one keeps its date format
+    wb.properties.creator = "publisher tests"
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    from datetime import datetime
+    return normalise_zip(buffer.getvalue(), datetime(2019, 6, 10))
 
 
 def main(argv: list[str]) -> int:

@@ -41,7 +41,7 @@ def load_source(path, display: str | None = None, kinds=None, config=None) -> So
     if kind == "unknown":
         raise SourceError(f"{display}: 错误: 无法识别的文件类型；支持 .yaml、.xlsx 和 .csv")
     from . import convert
-    table = read_table(path, display, kinds)
+    table = read_table(path, display, kinds, findings)
     if not table.records:
         findings.warning(Location(display, table.sheet, table.header_row), "table.empty",
                          "表头下面没有任何数据行；请确认填写的内容在表头之下、且没有选错文件")

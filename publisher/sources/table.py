@@ -8,24 +8,23 @@ Excel row and column.
 """
 from __future__ import annotations
 
-import csv
-import io
 import re
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from xml.etree import ElementTree
 
-from openpyxl.utils import get_column_letter, range_boundaries
+from openpyxl.utils import get_column_letter
 
-from ..errors import Location, SourceError
+from ..errors import Findings, Location, SourceError
+from .controls import clean
+from .csvsrc import read_csv
+from .grid import Sheet
 from .schema import SCHEMAS, fold_text, fold_title, title_index
-from .values import find_date
+from .values import find_date, parse_date, serial_date
+from .xlsx import read_xlsx
 
 HEADER_SCAN_ROWS = 40
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")
-_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 
 
 @dataclass
@@ -54,15 +53,10 @@ class Table:
     meta_cells: dict = field(default_factory=dict)
 
 
-@dataclass
-class _Sheet:
-    name: str | None
-    rows: list                     # [(excel_row_number, [values...])]
-
-
 def sniff(path: Path) -> str:
     """'xlsx', 'csv', 'yaml' or a problem word, from the bytes rather than the name."""
-    head = path.read_bytes()[:8] if path.stat().st_size else b""
+    with open(path, "rb") as file:
+        head = file.read(8)
     suffix = path.suffix.lower()
     if not head:
         return "empty"
@@ -80,7 +74,8 @@ def sniff(path: Path) -> str:
 
 
 def _ole_problem(path: Path, display: str) -> SourceError:
-    data = path.read_bytes()
+    with open(path, "rb") as file:
+        data = file.read(32 << 20)      # an encrypted workbook names its streams in the directory, near the start
     if _ENCRYPTED_MARK in data:
         return SourceError(f"{display}: 错误: 工作簿设置了打开密码，无法读取；"
                            "请在 Excel 中取消密码（文件→信息→保护工作簿）后另存为 .xlsx")
@@ -88,81 +83,7 @@ def _ole_problem(path: Path, display: str) -> SourceError:
                        "请在 Excel 或 WPS 中“另存为” .xlsx 格式后再试")
 
 
-def _merged_ranges(ws) -> list[tuple[int, int, int, int]]:
-    """Merged ranges of a read-only worksheet, read from its XML (openpyxl skips them there)."""
-    ranges = []
-    try:
-        with ws._get_source() as source:
-            for _, element in ElementTree.iterparse(source):
-                if element.tag == f"{_NS}mergeCell":
-                    ranges.append(range_boundaries(element.get("ref")))
-                elif element.tag == f"{_NS}row":
-                    element.clear()
-    except (ElementTree.ParseError, KeyError, ValueError, TypeError):
-        pass
-    return ranges
-
-
-def _read_xlsx(path: Path, display: str) -> list[_Sheet]:
-    import openpyxl  # local: keeps `publisher --help` fast
-    try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except zipfile.BadZipFile:
-        raise SourceError(f"{display}: 错误: 工作簿已损坏（不是完整的 .xlsx 文件），请重新保存或重新导出")
-    except Exception as exc:  # openpyxl raises many kinds on damaged files
-        raise SourceError(f"{display}: 错误: 工作簿无法打开（{type(exc).__name__}），"
-                          "文件可能已损坏；请在 Excel 中打开后重新另存为 .xlsx")
-    sheets = []
-    try:
-        for ws in workbook.worksheets:
-            rows = []
-            for number, row in enumerate(ws.iter_rows(values_only=True), start=1):
-                rows.append((number, list(row)))
-            merged = _merged_ranges(ws)
-            _fill_merged(rows, merged)
-            sheets.append(_Sheet(ws.title, rows))
-    except Exception as exc:
-        raise SourceError(f"{display}: 错误: 工作簿内容已损坏，读取中断（{type(exc).__name__}）；"
-                          "请在 Excel 中打开后重新另存为 .xlsx")
-    finally:
-        workbook.close()
-    return sheets
-
-
-def _fill_merged(rows: list, merged: list) -> None:
-    """Give every cell of a merged range the range's value (SPEC §3)."""
-    by_number = {number: values for number, values in rows}
-    for min_col, min_row, max_col, max_row in merged:
-        top = by_number.get(min_row)
-        if top is None or len(top) < min_col:
-            continue
-        value = top[min_col - 1]
-        if value is None:
-            continue
-        for r in range(min_row, max_row + 1):
-            values = by_number.get(r)
-            if values is None:
-                continue
-            if len(values) < max_col:
-                values.extend([None] * (max_col - len(values)))
-            for c in range(min_col, max_col + 1):
-                if values[c - 1] is None:
-                    values[c - 1] = value
-
-
-def _read_csv(path: Path, display: str) -> list[_Sheet]:
-    from .yamlsrc import read_text
-    text = read_text(path, display)
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
-    except csv.Error:
-        dialect = csv.excel
-    rows = [(n, [cell if cell != "" else None for cell in row])
-            for n, row in enumerate(csv.reader(io.StringIO(text), dialect), start=1)]
-    return [_Sheet(None, rows)]
-
-
-def read_grid(path: Path, display: str) -> list[_Sheet]:
+def read_grid(path: Path, display: str) -> list[Sheet]:
     """All sheets of a workbook (or the one 'sheet' of a CSV) as rows of raw values."""
     kind = sniff(path)
     if kind == "empty":
@@ -170,9 +91,9 @@ def read_grid(path: Path, display: str) -> list[_Sheet]:
     if kind == "ole":
         raise _ole_problem(path, display)
     if kind == "xlsx":
-        return _read_xlsx(path, display)
+        return read_xlsx(path, display)
     if kind == "csv":
-        return _read_csv(path, display)
+        return read_csv(path, display)
     raise SourceError(f"{display}: 错误: 不是 Excel 工作簿（.xlsx）或 CSV 文件，无法读取；"
                       "请确认文件没有损坏")
 
@@ -189,7 +110,7 @@ def _match_row(values: list, index: dict) -> dict:
     return found
 
 
-def detect(sheets: list[_Sheet], kinds=None):
+def detect(sheets: list[Sheet], kinds=None):
     """The best (sheet, row number, kind, matches) over the first rows of every sheet."""
     best = None
     for sheet in sheets:
@@ -217,11 +138,18 @@ def _row_text(values: list) -> list[str]:
 _LABELS = re.compile(r"^(填表单位(\(盖章\))?|填表时间|填表人|联系电话|发布日期|发布时间)[:：]?$")
 
 
-def _scan_meta(table: Table, values: list, row_loc: Location) -> None:
-    cells = [(col, fold_text(v)) for col, v in enumerate(values, start=1) if fold_text(v)]
-    for index, (col, text) in enumerate(cells):
+def _clean_all(values: list, row_loc: Location, findings: Findings) -> list:
+    return [clean(v, row_loc.at(column=get_column_letter(col)), findings) if isinstance(v, str) else v
+            for col, v in enumerate(values, start=1)]
+
+
+def _scan_meta(table: Table, values: list, row_loc: Location, findings: Findings) -> None:
+    cells = [(col, fold_text(v), v) for col, v in enumerate(values, start=1) if fold_text(v)]
+    for index, (col, text, _) in enumerate(cells):
+        value_col, raw = col, None
         if _LABELS.match(text) and index + 1 < len(cells) and not _LABELS.match(cells[index + 1][1]):
             # the label in one cell, its value typed in the next one
+            value_col, raw = cells[index + 1][0], cells[index + 1][2]
             text = text + cells[index + 1][1]
         loc = row_loc.at(column=get_column_letter(col))
         for part in re.split(r"(?=填表单位|填表时间|填表人|联系电话|发布日期|发布时间)", text):
@@ -231,11 +159,11 @@ def _scan_meta(table: Table, values: list, row_loc: Location) -> None:
                     table.meta.setdefault("unit", unit)
                     table.meta_cells.setdefault("unit", loc)
             elif part.startswith(("填表时间", "发布日期", "发布时间")):
-                date = find_date(part)
                 key = "filled_on" if part.startswith("填表") else "published_on"
-                if date:
-                    table.meta.setdefault(key, date)
-                    table.meta_cells.setdefault(key, loc)
+                date = _meta_date(part, raw, row_loc.at(column=get_column_letter(value_col)), findings)
+                if date and key not in table.meta:
+                    table.meta[key] = date
+                    table.meta_cells[key] = loc
             elif part.startswith("填表人"):
                 name = re.sub(r"^填表人[:：]?", "", part).strip()
                 if name:
@@ -246,8 +174,28 @@ def _scan_meta(table: Table, values: list, row_loc: Location) -> None:
                     table.meta.setdefault("phone", phone)
 
 
-def read_table(path: Path, display: str, kinds=None) -> Table:
-    """Read a workbook or CSV source into records of the kind its header shows."""
+def _meta_date(part: str, raw, loc: Location, findings: Findings):
+    """The date after 填表时间/发布日期: written out, a date cell, or an Excel serial number (with a warning)."""
+    date = find_date(part)
+    if date:
+        return date
+    label = part[:4]
+    rest = re.sub(r"^(填表时间|发布日期|发布时间)[:：]?", "", part)
+    if serial_date(raw if raw is not None else rest):
+        return parse_date(raw if raw is not None else rest, loc, label, findings, None)
+    if re.search(r"\d", rest):
+        findings.warning(loc, "date.ignored", f"{label}“{rest}”不是完整的日期，已忽略；"
+                         "请写成 2019年6月10日 或 2019-06-10", None)
+    return None
+
+
+def read_table(path: Path, display: str, kinds=None, findings: Findings | None = None) -> Table:
+    """Read a workbook or CSV source into records of the kind its header shows.
+
+    Control characters are removed from every value passed on, with a finding
+    in ``findings`` (see ``controls.py``).
+    """
+    findings = findings if findings is not None else Findings()
     sheets = read_grid(path, display)
     best = detect(sheets, kinds)
     if best is None or not best[0][0]:
@@ -260,14 +208,16 @@ def read_table(path: Path, display: str, kinds=None) -> Table:
     header_titles = {fold_title(v) for v in dict(sheet.rows)[header_row] if v is not None}
     for number, values in sheet.rows:
         loc = Location(display, sheet.name, number)
-        texts = _row_text(values)
         if number < header_row:
-            _scan_meta(table, values, loc)
+            values = _clean_all(values, loc, findings)
+            texts = _row_text(values)
+            _scan_meta(table, values, loc, findings)
             if texts and "title" not in table.meta and len(set(texts)) == 1 and len(texts[0]) > 6 \
                     and not texts[0].startswith(("填表", "附件", "发布")):
                 table.meta["title"] = texts[0]
                 table.meta_cells["title"] = loc
             continue
+        texts = _row_text(values)
         if number == header_row or not texts:
             continue
         if {fold_title(v) for v in values if v is not None} <= header_titles | {""}:
@@ -275,12 +225,12 @@ def read_table(path: Path, display: str, kinds=None) -> Table:
         if texts[0] in ("…", "...", "……") and len(texts) == 1:
             continue
         if _FOOTER.match(texts[0]):
-            _scan_meta(table, values, loc)
+            _scan_meta(table, _clean_all(values, loc, findings), loc, findings)
             continue
         seq_col = positions.get("seq")
         if seq_col and all(v is None or not fold_text(v) for c, v in enumerate(values, start=1) if c != seq_col):
             continue                                  # a pre-numbered empty row of a blank form
-        record = _record(values, positions, display, sheet.name, number)
+        record = _record(values, table, positions, number, findings)
         if any(texts[0].startswith(w) for w in _TOTAL_WORDS):
             table.total = record
             continue
@@ -288,15 +238,18 @@ def read_table(path: Path, display: str, kinds=None) -> Table:
     return table
 
 
-def _record(values, positions, display, sheet, number) -> Record:
+def _record(values, table: Table, positions: dict, number: int, findings: Findings) -> Record:
     row_values, cells = {}, {}
     for field_name, col in positions.items():
         value = values[col - 1] if col - 1 < len(values) else None
-        if isinstance(value, str) and not value.strip():
-            value = None
+        loc = Location(table.file, table.sheet, number, get_column_letter(col))
+        if isinstance(value, str):
+            value = clean(value, loc, findings, table.columns[field_name].title, field_name)
+            if not value.strip():
+                value = None
         row_values[field_name] = value
-        cells[field_name] = Location(display, sheet, number, get_column_letter(col))
-    return Record(row_values, cells, Location(display, sheet, number))
+        cells[field_name] = loc
+    return Record(row_values, cells, Location(table.file, table.sheet, number))
 
 
 def _missing_columns(display: str, best, kinds) -> SourceError:

@@ -8,6 +8,9 @@ import unicodedata
 from ..errors import Findings, Location
 
 _NUMBER_TEXT = re.compile(r"^(-?\d+(?:\.\d+)?)(人|名|个|年|人次|所)?$")
+_SERIAL = re.compile(r"^\d{5}(?:\.\d+)?$")
+_EXCEL_DAY_ZERO = dt.date(1899, 12, 30)     # 1900 date system, right from 1900-03-01 on (Excel's phantom 1900-02-29)
+_SERIALS = (18264, 73051)                   # 1950-01-01 .. 2099-12-31: other numbers are no dates of this programme
 _DATE_FORMS = (
     re.compile(r"^(\d{4})\s*[年./\-]\s*(\d{1,2})\s*[月./\-]\s*(\d{1,2})\s*日?$"),
     re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
@@ -69,14 +72,43 @@ def parse_int(value, loc: Location, label: str, findings: Findings, field: str |
     return number
 
 
+def serial_date(value) -> dt.date | None:
+    """An Excel serial day number (1900 date system; 43522 is 2019-02-26), number or text, or None.
+
+    Only numbers that fall between 1950 and 2099 count, so a count or an
+    8-digit date (20190610) is never taken for one.
+    """
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        number = value
+    elif isinstance(value, str) and _SERIAL.match(unicodedata.normalize("NFKC", value).strip()):
+        number = float(unicodedata.normalize("NFKC", value).strip())
+    else:
+        return None
+    if not _SERIALS[0] <= number < _SERIALS[1]:
+        return None
+    return _EXCEL_DAY_ZERO + dt.timedelta(days=int(number))
+
+
 def parse_date(value, loc: Location, label: str, findings: Findings, field: str | None = None):
-    """A date from a date cell or text such as 2019年6月10日, 2019-06-10, 2019/6/10, 20190610."""
+    """A date from a date cell or text such as 2019年6月10日, 2019-06-10, 2019/6/10, 20190610.
+
+    A bare Excel serial number (a date cell that lost its date format, or its
+    number typed as text) is read as its date, with a warning.
+    """
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
         return value
+    serial = serial_date(value)
+    if serial is not None:
+        findings.warning(loc, "date.serial",
+                         f"{label}“{clean_text(value)}”是 Excel 的日期序号，已按 {serial.year}年{serial.month}月"
+                         f"{serial.day}日 读取；请核对，并把单元格设为日期格式或写成 2019年6月10日", field)
+        return serial
     text = unicodedata.normalize("NFKC", str(value)).strip()
     if isinstance(value, (int, float)):
         text = clean_text(value)

@@ -4,14 +4,27 @@
 that carry ``.line`` (the node's own line) and ``.lines`` (line of each key or
 item), so checks can point at ``FILE:LINE``.  Duplicate keys are findings, not
 silent overwrites.
+
+A YAML file is refused when it is larger than ``limits.MAX_YAML_BYTES`` or holds
+more than ``limits.MAX_YAML_NODES`` values (PyYAML takes ~1 KB and 20 µs a node), when
+its aliases (``*name``) would expand into more than ``limits.MAX_ALIAS_NODES``
+nodes (a "billion laughs" file of 1 KB expands into 10^9 of them) or refer to
+themselves, and when a value is longer than an Excel cell holds (a notice's
+``body``: ``limits.MAX_BODY_CHARS``).  Control characters written as escapes
+(``"\x1b"``) are removed from every value with a finding (``controls.py``).
 """
 from __future__ import annotations
 
 from pathlib import Path
 
 import yaml
+from yaml.events import AliasEvent
+from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from ..errors import Findings, Location, SourceError
+from . import limits
+from .controls import clean
+from .grid import too_long
 
 
 class LDict(dict):
@@ -37,6 +50,53 @@ class _Loader(yaml.SafeLoader):
         super().__init__(stream)
         self._findings = findings
         self._file = file
+        self._sizes: dict[int, int] = {}       # id(node) -> nodes it stands for, aliases expanded
+        self._expanded = 0                     # nodes added by aliases so far
+        self._nodes = 0                        # nodes composed (aliases not counted)
+
+    def compose_node(self, parent, index):
+        """Compose as PyYAML does, counting what aliases expand to and refusing overlong values."""
+        if self.check_event(AliasEvent):
+            event = self.peek_event()
+            node = self.anchors.get(event.anchor)
+            if node is not None:
+                self._alias(event, node)
+            return super().compose_node(parent, index)
+        event = self.peek_event()
+        self._nodes += 1
+        if self._nodes > limits.MAX_YAML_NODES:
+            raise SourceError(f"{self._file}:{event.start_mark.line + 1}: 错误: YAML 文件的内容超过 "
+                              f"{limits.MAX_YAML_NODES:,} 项，读取已停止；大量数据请用 Excel 工作簿（.xlsx）")
+        node = super().compose_node(parent, index)
+        if isinstance(node, ScalarNode):
+            limit = limits.MAX_BODY_CHARS if isinstance(index, ScalarNode) and index.value == "body" \
+                else limits.MAX_CELL_CHARS
+            if len(node.value) > limit:
+                loc = Location(self._file, line=node.start_mark.line + 1)
+                raise SourceError(too_long(loc, len(node.value), limit, "这个值"))
+            self._sizes[id(node)] = 1
+        elif isinstance(node, SequenceNode):
+            self._sizes[id(node)] = 1 + sum(self._sizes[id(child)] for child in node.value)
+        elif isinstance(node, MappingNode):
+            self._sizes[id(node)] = 1 + sum(self._sizes[id(k)] + self._sizes[id(v)] for k, v in node.value)
+        return node
+
+    def _alias(self, event, node) -> None:
+        line = event.start_mark.line + 1
+        size = self._sizes.get(id(node))
+        if size is None:
+            raise SourceError(f"{self._file}:{line}: 错误: 别名 *{event.anchor} 引用了包含它自己的内容"
+                              "（循环引用），无法读取；请删除这个别名")
+        self._expanded += size
+        if self._expanded > limits.MAX_ALIAS_NODES:
+            raise SourceError(f"{self._file}:{line}: 错误: 别名（*…）展开后的内容超过 {limits.MAX_ALIAS_NODES:,} 项"
+                              f"（到 *{event.anchor} 为止），未予读取；请直接写出内容，不要用别名层层复制")
+
+    def construct_scalar(self, node):
+        value = super().construct_scalar(node)
+        if isinstance(value, str):
+            value = clean(value, Location(self._file, line=node.start_mark.line + 1), self._findings)
+        return value
 
     def construct_mapping(self, node, deep=False):
         result = LDict()
@@ -77,13 +137,16 @@ def read_text(path: Path, display: str) -> str:
         raw = path.read_bytes()
     except OSError as exc:
         raise SourceError(f"{display}: 错误: 无法读取文件（{exc.strerror}）")
-    if b"\x00" in raw[:4096]:
+    head = raw[:4096]
+    if b"\x00\x00" in head or head.count(b"\x00") > max(2, len(head) // 100):   # one NUL in a name: a finding
         raise SourceError(f"{display}: 错误: 不是文本文件，请检查文件是否损坏")
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             return raw.decode(encoding)
         except UnicodeDecodeError:
             continue
+    if b"\x00" in head:
+        raise SourceError(f"{display}: 错误: 不是文本文件，请检查文件是否损坏")
     raise SourceError(f"{display}: 错误: 文件编码无法识别，请另存为 UTF-8 编码")
 
 
@@ -112,6 +175,10 @@ def _explain(problem: str) -> str:
 
 def load_yaml(path: Path, display: str, findings: Findings):
     """Parse a YAML file; syntax errors become a SourceError naming the line."""
+    size = path.stat().st_size
+    if size > limits.MAX_YAML_BYTES:
+        raise SourceError(f"{display}: 错误: YAML 文件有 {limits.size_text(size)}，超过上限 "
+                          f"{limits.size_text(limits.MAX_YAML_BYTES)}；大量数据请用 Excel 工作簿（.xlsx）")
     text = read_text(path, display)
     if not text.strip():
         raise SourceError(f"{display}: 错误: 文件是空的")
@@ -133,5 +200,7 @@ def load_yaml(path: Path, display: str, findings: Findings):
         raise SourceError(f"{where}: 错误: YAML 格式有误：{_explain(exc.problem or exc.context or '')}")
     except yaml.YAMLError as exc:
         raise SourceError(f"{display}: 错误: YAML 格式有误（{exc}）")
+    except RecursionError:
+        raise SourceError(f"{display}: 错误: 文件嵌套层次过深，无法读取")
     finally:
         loader.dispose()
