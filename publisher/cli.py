@@ -8,6 +8,7 @@ import functools
 import json
 import os
 import sys
+import unicodedata
 from pathlib import Path
 
 import click
@@ -148,6 +149,8 @@ def form(form, source, blank, catalog_path, city, out, formats, mask):
     from .output import OutputFolder
     if source is None and not blank:
         raise UsageError("错误: 请给出源文件，或用 --blank 生成空白表")
+    if city is not None and any(unicodedata.category(ch) == "Cc" for ch in city):
+        raise UsageError(f"错误: --city {city!r} 含有控制字符（如换行、ESC），请只写城市名称，如 --city 济南市")
     kinds = ("progress",) if form == "attachment1" else ("registrations", "admissions")
     paths = [p for p in (source, catalog_path) if p is not None]
     project = checked(paths, kinds=None) if paths else None

@@ -12,7 +12,7 @@ import signal
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
 from . import admissions_docx, admissions_pdf, admissions_xlsx
-from .admissions import safe_name
+from .admissions import SUMMARY
 
 DOCX_CHUNK = 250
 _state: dict = {}
@@ -65,7 +65,7 @@ def render_all(plan, out, prefix: str, formats, labels: bool, mask: bool, worker
         pool = ProcessPoolExecutor(workers, initializer=_init, initargs=(kit, settings, plan.date))
     else:
         pool = _Inline(kit, settings, plan.date)
-    base = {b.name: (f"{prefix}/{safe_name(b.name)}" if prefix else safe_name(b.name)) for b in plan.schools}
+    base = {b.name: (f"{prefix}/{b.folder}" if prefix else b.folder) for b in plan.schools}
     made: list[str] = []
     pdf_chunks: dict[str, list] = {}
     pending = set()
@@ -124,7 +124,7 @@ def render_all(plan, out, prefix: str, formats, labels: bool, mask: bool, worker
                 elif kind == "labels":
                     write(f"{folder}/邮寄标签.pdf", result)
         if "xlsx" in formats:
-            write(f"{prefix}/录取情况汇总.xlsx" if prefix else "录取情况汇总.xlsx", admissions_xlsx.summary_xlsx(plan))
+            write(f"{prefix}/{SUMMARY}" if prefix else SUMMARY, admissions_xlsx.summary_xlsx(plan))
     except BaseException:
         _terminate(pool)
         raise

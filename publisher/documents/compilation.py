@@ -380,11 +380,12 @@ def build_project(project, out, prefix: str, formats, mask: bool, echo) -> list[
 def _write(comp: Compilation, config, out, prefix: str, formats, mask: bool) -> list[str]:
     from . import compilation_render as render
     made = []
+    stem, _ = out.names(prefix).claim(comp.stem)
     makers = {"xlsx": render.xlsx_bytes, "docx": render.docx_bytes, "pdf": render.pdf_bytes}
     for fmt in ("xlsx", "docx", "pdf"):
         if fmt not in formats:
             continue
-        rel = f"{comp.stem}.{fmt}"
+        rel = f"{stem}.{fmt}"
         rel = f"{prefix}/{rel}" if prefix else rel
         out.write_bytes(rel, makers[fmt](comp, config, mask))
         made.append(rel)
