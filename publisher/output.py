@@ -174,13 +174,15 @@ class OutputFolder:
             full = self.tmp / rel
             outputs[rel] = {"path": rel, "sha256": sha256_file(full), "size": full.stat().st_size,
                             "made_by": self.owner}
+        sources = [s for s in set(self.sources) if s.is_file()]
+        names = source_names(sources)
         manifest = {
             "tool": "publisher",
             "version": __version__,
             "command": self.command,
             "outputs": [outputs[k] for k in sorted(outputs)],
-            "sources": [{"path": _display(s), "sha256": sha256_file(s), "size": s.stat().st_size}
-                        for s in sorted(set(self.sources)) if s.is_file()],
+            "sources": sorted(({"path": names[s], "sha256": sha256_file(s), "size": s.stat().st_size}
+                               for s in sources), key=lambda e: (e["path"], e["sha256"])),
         }
         (self.tmp / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", "utf-8")
 
@@ -262,7 +264,9 @@ def command_line(omit=()) -> str:
     """The running command as the user would type it, from click's context (argv when there is none).
 
     Rebuilt from the parsed parameters, so it is the same whether run from a shell or a test;
-    parameters named in ``omit`` (``out``: the output folder) are left out.
+    parameters named in ``omit`` (``out``: the output folder) are left out.  Paths show their
+    file name only: the manifest holds no local folder, and the same command typed in another
+    working folder is the same command (SPEC §6, issue 11).
     """
     import click
     from click.core import ParameterSource
@@ -282,6 +286,8 @@ def command_line(omit=()) -> str:
         if ctx.get_parameter_source(param.name) == ParameterSource.DEFAULT or value is None:
             continue
         values = list(value) if isinstance(value, (list, tuple)) else [value]
+        if isinstance(param.type, click.Path):
+            values = [_file_name(v) for v in values]
         if isinstance(param, click.Argument):
             parts += [str(v) for v in values]
         elif param.is_flag:
@@ -315,11 +321,19 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _display(path: Path) -> str:
+def _file_name(value) -> str:
+    path = Path(value)
+    return path.name or path.resolve().name or path.as_posix()
+
+
+def source_names(sources) -> dict[Path, str]:
+    """source -> its path below the sources' common folder (a file name when they share one)."""
+    resolved = {s: Path(s).resolve() for s in sources}
     try:
-        return path.resolve().relative_to(Path.cwd()).as_posix()
-    except ValueError:
-        return path.as_posix()
+        common = Path(os.path.commonpath([r.parent for r in resolved.values()])) if resolved else None
+    except ValueError:                      # different drives
+        common = None
+    return {s: (r.relative_to(common).as_posix() if common else r.name) for s, r in resolved.items()}
 
 
 def verify(folder: Path) -> list[str]:

@@ -212,4 +212,7 @@ def test_command_recorded_as_typed(tmp_path, runner):
                                   "-o", str(tmp_path / "out")], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     manifest = json.loads((tmp_path / "out" / MANIFEST).read_text("utf-8"))
-    assert manifest["command"] == f"publisher form attachment2 {source} -o {tmp_path / 'out'} --format xlsx --mask"
+    # as typed, paths by their file names only (no local folder in any output)
+    assert manifest["command"] == "publisher form attachment2 registrations.xlsx -o out --format xlsx --mask"
+    assert manifest["outputs"][0]["made_by"] == "publisher form attachment2 registrations.xlsx --format xlsx --mask"
+    assert manifest["sources"][0]["path"] == "registrations.xlsx"
