@@ -156,7 +156,11 @@ class OutputFolder:
             backup = self.target.parent / _work_name(self.target.name, "old", os.getpid())
             if backup.exists():
                 shutil.rmtree(backup, ignore_errors=True)
-            os.replace(self.target, backup)
+            try:
+                os.replace(self.target, backup)
+            except OSError as exc:           # Windows: a file inside is open in Word or Excel
+                raise RenderError(f"{self.target}: 错误: 无法更新输出文件夹（{exc.strerror}）；其中的文件可能正被 "
+                                  "Word、Excel 或其他程序打开。请关闭后重试；输出文件夹保持原样")
             try:
                 os.replace(self.tmp, self.target)
             except BaseException:

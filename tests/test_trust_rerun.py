@@ -179,3 +179,23 @@ def test_removed_student_letter_is_gone_after_rerun(tmp_path, monkeypatch):
     assert (tmp_path / "out" / "附件2-空白表.xlsx").is_file()        # another command's output stays
     verified = runner.invoke(main, ["verify", "out"])
     assert verified.exit_code == 0, verified.output
+
+
+def test_folder_that_cannot_be_replaced_is_a_clear_error(tmp_path, monkeypatch):
+    """On Windows a file open in Word locks its folder: say so, keep the folder as it was."""
+    from publisher.errors import RenderError
+    out = tmp_path / "out"
+    write(out, ADM, {"a.pdf": b"a"})
+    real_replace = os.replace
+
+    def locked(src, dst):
+        if str(src) == str(out):
+            raise PermissionError(13, "另一个程序正在使用此文件")
+        return real_replace(src, dst)
+
+    monkeypatch.setattr("publisher.output.os.replace", locked)
+    with pytest.raises(RenderError, match="正被 Word"):
+        write(out, ADM, {"b.pdf": b"b"})
+    monkeypatch.setattr("publisher.output.os.replace", real_replace)
+    assert files(out) == sorted([MANIFEST, "a.pdf"])
+    assert [p.name for p in tmp_path.iterdir() if ".tmp-" in p.name or ".old-" in p.name] == []
