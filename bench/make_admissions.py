@@ -93,8 +93,17 @@ def make(folder: Path, n: int, schools: int = 6, seed: int = 1) -> tuple[Path, P
     return adm_path, cat_path
 
 
-if __name__ == "__main__":
-    target = Path(sys.argv[1] if len(sys.argv) > 1 else "bench-data")
-    for count in [int(a) for a in sys.argv[2:]] or [2000, 10000]:
-        adm, cat = make(target, count)
+def main(argv: list[str]) -> int:
+    import argparse
+    parser = argparse.ArgumentParser(description="Make admissions workbooks (and their catalog) for benchmarks.")
+    parser.add_argument("out_dir", nargs="?", default="bench-data", type=Path)
+    parser.add_argument("counts", nargs="*", type=int, default=[2000, 10000], metavar="N")
+    args = parser.parse_args(argv)
+    for count in args.counts:
+        adm, cat = make(args.out_dir, count)
         print(f"wrote {adm} and {cat}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

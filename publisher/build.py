@@ -10,7 +10,8 @@ import importlib
 from pathlib import Path
 
 from .errors import CheckFailed, Findings
-from .output import OutputFolder
+from .names import Names, clash_text
+from .output import MANIFEST, OutputFolder
 from .project import Project, load_project, run_checks
 
 # Document kinds taking part in a build, in the order they are made.
@@ -35,11 +36,22 @@ def is_project(folder: Path) -> bool:
     return (folder / "publisher.yaml").is_file() or (folder / "publisher.yml").is_file()
 
 
-def find_projects(folder: Path) -> list[tuple[str, Path]]:
-    """(output prefix, folder) for the folder itself or each project folder inside it."""
+def find_projects(folder: Path, echo=print) -> list[tuple[str, Path]]:
+    """(output prefix, folder) for the folder itself or each project folder inside it.
+
+    A prefix is the project folder's name made safe and unique (``publisher.names``):
+    two folders that Windows would take for one (``甲`` and ``甲.``, ``A`` and ``a``) get ``-2``.
+    """
     if is_project(folder):
         return [("", folder)]
-    inner = [(sub.name, sub) for sub in sorted(folder.iterdir()) if sub.is_dir() and is_project(sub)]
+    names = Names([MANIFEST])
+    inner = []
+    for sub in sorted(folder.iterdir()):
+        if sub.is_dir() and is_project(sub):
+            prefix, clash = names.claim(sub.name)
+            if clash:
+                echo(f"{sub}: 警告: 项目文件夹{clash_text(clash)}")
+            inner.append((prefix, sub))
     return inner or [("", folder)]
 
 
@@ -66,7 +78,7 @@ def build_all(folder: Path, out: Path, formats, mask: bool = False, echo=print) 
     """Check every project under ``folder``, then write all outputs into ``out`` at once."""
     projects = []
     all_findings = Findings()
-    for prefix, path in find_projects(folder):
+    for prefix, path in find_projects(folder, echo):
         project = load_project([path])
         findings = run_checks(project)
         all_findings.extend(findings)

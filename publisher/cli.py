@@ -4,10 +4,14 @@ Exit status: 0 clean (warnings allowed), 1 errors found, 2 bad usage.
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
+import signal
 import sys
+import threading
+import unicodedata
 from pathlib import Path
 
 import click
@@ -25,12 +29,44 @@ def _echo_findings(findings: Findings, err: bool = True) -> None:
         click.echo(f"共 {len(findings.errors)} 个错误，{len(findings.warnings)} 个警告", err=err)
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (or SIGHUP: the terminal closed) arrived: unwind exactly as Ctrl-C does."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _raise_terminated(signum, frame):
+    raise Terminated(signum)
+
+
+@contextlib.contextmanager
+def _terminate_as_interrupt():
+    """While a command runs, SIGTERM/SIGHUP unwind it like Ctrl-C: workers stopped, temporary folder removed."""
+    wanted = [getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)]
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    before = {signum: signal.signal(signum, _raise_terminated) for signum in wanted}
+    try:
+        yield
+    finally:
+        for signum, handler in before.items():
+            signal.signal(signum, handler)
+
+
 def guarded(fn):
     """Turn PublisherError into a Chinese message and exit code; never show a traceback."""
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
         try:
-            return fn(*args, **kwargs)
+            with _terminate_as_interrupt():
+                return fn(*args, **kwargs)
+        except Terminated as exc:
+            click.echo(f"已终止（收到信号 {signal.Signals(exc.signum).name}），未完成的输出已删除，"
+                       "输出文件夹保持原样。", err=True)
+            sys.exit(128 + exc.signum)
         except CheckFailed as exc:
             if exc.findings:
                 _echo_findings(Findings(list(exc.findings)))
@@ -148,6 +184,8 @@ def form(form, source, blank, catalog_path, city, out, formats, mask):
     from .output import OutputFolder
     if source is None and not blank:
         raise UsageError("错误: 请给出源文件，或用 --blank 生成空白表")
+    if city is not None and any(unicodedata.category(ch) == "Cc" for ch in city):
+        raise UsageError(f"错误: --city {city!r} 含有控制字符（如换行、ESC），请只写城市名称，如 --city 济南市")
     kinds = ("progress",) if form == "attachment1" else ("registrations", "admissions")
     paths = [p for p in (source, catalog_path) if p is not None]
     project = checked(paths, kinds=None) if paths else None

@@ -22,9 +22,21 @@ class Project:
     sources: list[Source] = field(default_factory=list)
     findings: Findings = field(default_factory=Findings)
     root: Path | None = None
+    labels: dict[str, str] = field(default_factory=dict)     # display -> the name outputs show
 
     def of_kind(self, kind: str) -> list[Source]:
         return [s for s in self.sources if s.kind == kind]
+
+    def label(self, display: str) -> str:
+        """The name a source has in outputs: its file name (see ``source_labels``)."""
+        return self.labels.get(display, display)
+
+    def shown(self, text: str) -> str:
+        """``text`` (a location, a message) with every source path in it replaced by its label."""
+        for display in sorted(self.labels, key=len, reverse=True):
+            if display != self.labels[display] and display in text:
+                text = text.replace(display, self.labels[display])
+        return text
 
     def catalog_for(self, city: str = "", year: int | None = None) -> Catalog | None:
         """The catalog that governs a city's registrations: same city, latest year not after ``year``."""
@@ -43,6 +55,30 @@ def _display(path: Path) -> str:
         return str(path.resolve().relative_to(Path.cwd()))
     except ValueError:
         return str(path)
+
+
+def source_labels(arguments: list[Path], files: list[tuple[Path, Path]]) -> dict[Path, str]:
+    """file -> its name in outputs, the same from any working folder and holding no local path.
+
+    A file's label is its path inside what was given on the command line: a file given
+    -> its name; a file found in a given folder -> its path within that folder.  Two
+    files with one label (``济南/附件1.xlsx`` and ``青岛/附件1.xlsx`` given as two folders)
+    get the given folder's name in front.
+    """
+    labels = {}
+    for path, given in files:
+        base = given if given.is_dir() else given.parent
+        try:
+            labels[path] = path.resolve().relative_to(base.resolve()).as_posix()
+        except ValueError:
+            labels[path] = path.name
+    counts: dict[str, int] = {}
+    for label in labels.values():
+        counts[label] = counts.get(label, 0) + 1
+    for path, given in files:
+        if counts[labels[path]] > 1 and given.is_dir():
+            labels[path] = f"{given.resolve().name}/{labels[path]}"
+    return labels
 
 
 def load_project(paths, config: ProjectConfig | None = None, kinds=None) -> Project:
@@ -64,11 +100,13 @@ def load_project(paths, config: ProjectConfig | None = None, kinds=None) -> Proj
     project = Project(config, findings=findings, root=root)
     files = []
     for path in paths:
-        files.extend(discover(path) if path.is_dir() else [path])
-    for path in files:
+        files.extend((found, path) for found in (discover(path) if path.is_dir() else [path]))
+    labels = source_labels(paths, files)
+    for path, _ in files:
         if path.name in ("publisher.yaml", "publisher.yml") and path.parent == config.root:
             continue
         display = _display(path)
+        project.labels[display] = labels[path]
         try:
             source = load_source(path, display, kinds, config)
         except SourceError as exc:

@@ -10,7 +10,8 @@ import pytest
 from publisher import __version__
 from publisher.cli import main
 from publisher.errors import UsageError
-from publisher.output import MANIFEST, OutputFolder, safe_name, sha256_file, verify
+from publisher.names import safe_name
+from publisher.output import MANIFEST, OutputFolder, sha256_file, verify
 
 
 def snapshot(folder: Path) -> dict:
@@ -39,9 +40,11 @@ def test_manifest_lists_outputs_sources_version_command(tmp_path, source):
     manifest = json.loads((out / MANIFEST).read_text("utf-8"))
     assert manifest["version"] == __version__
     assert manifest["command"] == "publisher notice notice.yaml"
+    made_by = "publisher notice notice.yaml"
     assert manifest["outputs"] == [
-        {"path": "a.docx", "sha256": sha256_file(out / "a.docx"), "size": 10},
-        {"path": "济南技师学院/录取通知书.pdf", "sha256": sha256_file(out / "济南技师学院/录取通知书.pdf"), "size": 12},
+        {"path": "a.docx", "sha256": sha256_file(out / "a.docx"), "size": 10, "made_by": made_by},
+        {"path": "济南技师学院/录取通知书.pdf", "sha256": sha256_file(out / "济南技师学院/录取通知书.pdf"), "size": 12,
+         "made_by": made_by},
     ]
     assert [s["sha256"] for s in manifest["sources"]] == [sha256_file(source)]
     assert manifest["sources"][0]["path"].endswith("notice.yaml")
@@ -109,9 +112,9 @@ def test_verify_not_an_output_folder(tmp_path, runner):
     assert result.exit_code == 1 and "不存在" in result.output
 
 
-def test_rerun_keeps_earlier_outputs_in_manifest(tmp_path, source):
+def test_other_command_keeps_earlier_outputs_in_manifest(tmp_path, source):
     out = make_out(tmp_path, source)
-    with OutputFolder(out, [source]) as folder:
+    with OutputFolder(out, [source], command="publisher notice other.yaml") as folder:
         folder.write_bytes("c.docx", b"three")
     assert (out / "a.xlsx").read_bytes() == b"one"
     assert verify(out) == []
@@ -191,8 +194,13 @@ def test_output_names_cannot_escape(tmp_path, source):
         with OutputFolder(tmp_path / "out", [source]) as folder:
             folder.write_bytes("../evil.pdf", b"x")
     assert not (tmp_path / "evil.pdf").exists()
-    assert safe_name("../济南/技师*学院") == "_济南_技师_学院"
+    assert safe_name("../济南/技师*学院") == "济南_技师_学院"
     assert safe_name("..") == "未命名"
+    for bad in ("a/../b.pdf", "CON.pdf", "a:b.pdf", "x/.", ""):
+        with pytest.raises(ValueError):
+            with OutputFolder(tmp_path / "out", [source]) as folder:
+                folder.write_bytes(bad, b"x")
+    assert not (tmp_path / "out").exists()
 
 
 def test_command_recorded_as_typed(tmp_path, runner):
@@ -204,4 +212,7 @@ def test_command_recorded_as_typed(tmp_path, runner):
                                   "-o", str(tmp_path / "out")], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     manifest = json.loads((tmp_path / "out" / MANIFEST).read_text("utf-8"))
-    assert manifest["command"] == f"publisher form attachment2 {source} -o {tmp_path / 'out'} --format xlsx --mask"
+    # as typed, paths by their file names only (no local folder in any output)
+    assert manifest["command"] == "publisher form attachment2 registrations.xlsx -o out --format xlsx --mask"
+    assert manifest["outputs"][0]["made_by"] == "publisher form attachment2 registrations.xlsx --format xlsx --mask"
+    assert manifest["sources"][0]["path"] == "registrations.xlsx"

@@ -195,7 +195,38 @@ def corpus() -> dict[str, bytes]:
     files["registrations_all_blank_cells.xlsx"] = registrations([[None] * 9, [" "] * 9, ["\u3000"] * 9])
     files["registrations_wrong_school.xlsx"] = registrations([person(1, school="不存在的技工学校")])
     files.update(issue11_bombs())
+    files.update(_names_and_outputs())
     return files
+
+
+# --- issue 11: names and outputs ---
+# School, student and number texts that are no file name as they stand: characters Windows
+# refuses, names equal but for case, device names, '..', a name too long for a file system,
+# names of publisher's own files.  (Bidi and zero-width characters: tests/test_trust_names.py.)  The catalog and the
+# admissions list belong together (tests/test_trust_names.py); alone each must still give
+# a clear answer.
+HOSTILE_SCHOOLS = ("甲/乙技师学院", "甲:乙技师学院", "甲 乙技师学院", "ABC技工学校", "abc技工学校", "CON", "..",
+                   "录取情况汇总.xlsx", "manifest.json", "长" * 86 + "技师学院")
+
+
+def _names_and_outputs() -> dict[str, bytes]:
+    import yaml
+    major = {"code": "0103", "name": "数控加工", "level": "中级工", "years": 3, "plan": 40, "note": ""}
+    catalog = {"kind": "catalog", "city": "济南市", "year": 2019, "published_on": "2019-02-26",
+               "schools": [{"name": name, "type": "技师学院", "affiliation": "市属", "address": "济南市历城区工业北路1号",
+                            "phone": "0531-88000000", "report": {"date": "2019-09-01", "place": "新生报到处"},
+                            "majors": [major]} for name in HOSTILE_SCHOOLS]}
+    rows = [{"name": f"学生{n}", "gender": "男", "ethnicity": "汉族", "card_no": f"3701241050{n:08d}",
+             "id_no": make_id(n), "phone": f"1381234{n:04d}", "address": f"济南市平阴县书院村{n}号",
+             "school": school, "admitted_school": school, "admitted_major": "数控加工"}
+            for n, school in enumerate(HOSTILE_SCHOOLS, 1)]
+    # one school, two students whose 录取编号 and 姓名 make the same file name
+    for n, number in ((21, "A/1"), (22, "A:1")):
+        rows.append({**rows[0], "name": "张三", "card_no": f"3701241050{n:08d}", "id_no": make_id(n),
+                     "admission_no": number})
+    admissions = {"kind": "admissions", "city": "济南市", "filled_on": "2019-07-15", "rows": rows}
+    dump = lambda data: yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=200).encode()  # noqa: E731
+    return {"catalog_hostile_names.yaml": dump(catalog), "admissions_hostile_names.yaml": dump(admissions)}
 
 
 def _plain_zip() -> bytes:

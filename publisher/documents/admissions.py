@@ -16,20 +16,27 @@ the school's position in the catalog (01, 02, …) and the student's position
 among that school's admitted students ordered by 身份证号 (0001, …), skipping
 numbers the source already uses.  The same input therefore always gives the
 same numbers, whatever the row order.
+
+Names: ``<school>`` and ``<录取编号>-<姓名>.docx`` are made by ``publisher.names`` —
+safe on every file system, and unique: school folders are named over the whole
+catalog in catalog order (so a school's folder does not depend on who was admitted
+or on ``--school``), letters in 录取编号 order; a name taken already gets ``-2``,
+``-3``…, with a warning naming both schools or students.
 """
 from __future__ import annotations
 
 import datetime as dt
-import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import CheckFailed, Findings, UsageError
+from ..names import Names
+from ..output import MANIFEST
 from ..text import cn_date
 
 FORMATS = ("pdf", "docx", "xlsx")
-UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
+SUMMARY = "录取情况汇总.xlsx"
 
 
 @dataclass
@@ -53,19 +60,17 @@ class Letter:
     address: str             # the school's
     school_phone: str
     signed_on: str
+    docx_name: str = ""      # <录取编号>-<姓名>.docx, unique in the school's folder (set by ``plan``)
 
     def context(self) -> dict:
         return self.__dict__
-
-    @property
-    def docx_name(self) -> str:
-        return f"{safe_name(self.number)}-{safe_name(self.name)}.docx"
 
 
 @dataclass
 class SchoolBatch:
     name: str
     index: int                               # position in the catalog, 1-based
+    folder: str = ""                         # the school's output folder name (safe, unique)
     letters: list[Letter] = field(default_factory=list)
 
 
@@ -83,10 +88,6 @@ class Plan:
     @property
     def total(self) -> int:
         return sum(len(s.letters) for s in self.schools)
-
-
-def safe_name(text: str) -> str:
-    return UNSAFE.sub("_", text).strip("._") or "_"
 
 
 # ---------------------------------------------------------------- planning
@@ -121,17 +122,24 @@ def plan(project, findings: Findings, school: str | None = None) -> Plan:
         by_school.setdefault(person.target_school, []).append(person)
 
     batches = []
+    folders = Names([SUMMARY, MANIFEST])
     for index, cat_school in enumerate(catalog.schools, 1):
+        folder, clash = folders.claim(cat_school.name)
         persons = by_school.get(cat_school.name, [])
         if not persons or (school is not None and cat_school.name != school):
             continue
+        if clash:
+            findings.warning(cat_school.loc("name"), "output.name_clash",
+                             f"学校“{clash.text}”与{clash.other}用作文件夹名时相同（“{clash.plain}”），"
+                             f"其通知书放在文件夹“{folder}”中", "name")
         numbers = _numbers(persons, year, index, findings)
         if not (cat_school.report_date or cat_school.report_place) and \
                 any(not p.report_date or not p.report_place for p in persons):
             findings.warning(cat_school.location, "admission.report_missing",
                              f"“{cat_school.name}”有学生没有报到时间或报到地点，目录中该校也没有填写；"
                              "通知书中将写“另行通知”", "report")
-        batch = SchoolBatch(cat_school.name, index)
+        batch = SchoolBatch(cat_school.name, index, folder)
+        owners = {}
         for person in persons:
             major = cat_school.major(person.target_major)
             report_date = person.report_date or cat_school.report_date
@@ -143,9 +151,23 @@ def plan(project, findings: Findings, school: str | None = None) -> Plan:
                 report_date=cn_date(report_date) if report_date else "另行通知的时间",
                 report_place=person.report_place or cat_school.report_place or "学校（地点另行通知）",
                 address=cat_school.address, school_phone=cat_school.phone, signed_on=signed_on))
+            owners[id(batch.letters[-1])] = person
         batch.letters.sort(key=lambda l: l.number)
+        _name_files(batch, owners, findings)
         batches.append(batch)
     return Plan(catalog.city or first.city or project.config.city, year, date, catalog, batches, project.config)
+
+
+def _name_files(batch: SchoolBatch, owners: dict, findings: Findings) -> None:
+    """Each letter's DOCX name, unique in the school's 通知书 folder (same number and name: ``-2``)."""
+    files = Names()
+    for letter in batch.letters:
+        letter.docx_name, clash = files.claim(f"{letter.number}-{letter.name}", ".docx")
+        if clash:
+            person = owners[id(letter)]
+            findings.warning(person.loc("name"), "output.name_clash",
+                             f"“{clash.text}”与{clash.other}（{batch.name}）用作文件名时相同（“{clash.plain}”），"
+                             f"其通知书改名为“{letter.docx_name}”", "name")
 
 
 def _numbers(persons, year, school_index: int, findings: Findings) -> dict:

@@ -3,23 +3,24 @@
 Jobs are small and independent: a chunk of PDF letters, a chunk of per-student
 DOCX files, a school's combined DOCX, roster or labels, and the merge of a
 school's PDF chunks.  Workers ignore Ctrl-C; the main process terminates them
-and the OutputFolder leaves no half-written output.
+(Ctrl-C, SIGTERM, an error) and the OutputFolder leaves no half-written output.
+Workers whose parent is killed outright leave on their own (``publisher.workers``).
 """
 from __future__ import annotations
 
 import os
-import signal
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
+from .. import workers as worker_guard
 from . import admissions_docx, admissions_pdf, admissions_xlsx
-from .admissions import safe_name
+from .admissions import SUMMARY
 
 DOCX_CHUNK = 250
 _state: dict = {}
 
 
-def _init(kit, settings, date) -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+def _init(kit, settings, date, parent_pid: int) -> None:
+    worker_guard.guard(parent_pid)
     _state.update(kit=kit, settings=settings, date=date)
 
 
@@ -62,10 +63,10 @@ def render_all(plan, out, prefix: str, formats, labels: bool, mask: bool, worker
     kit = admissions_docx.prepare(plan.config, plan.date) if "docx" in formats else None
     workers = workers or min(2, os.cpu_count() or 1)
     if workers > 1 and plan.total >= 20:
-        pool = ProcessPoolExecutor(workers, initializer=_init, initargs=(kit, settings, plan.date))
+        pool = ProcessPoolExecutor(workers, initializer=_init, initargs=(kit, settings, plan.date, os.getpid()))
     else:
         pool = _Inline(kit, settings, plan.date)
-    base = {b.name: (f"{prefix}/{safe_name(b.name)}" if prefix else safe_name(b.name)) for b in plan.schools}
+    base = {b.name: (f"{prefix}/{b.folder}" if prefix else b.folder) for b in plan.schools}
     made: list[str] = []
     pdf_chunks: dict[str, list] = {}
     pending = set()
@@ -124,7 +125,7 @@ def render_all(plan, out, prefix: str, formats, labels: bool, mask: bool, worker
                 elif kind == "labels":
                     write(f"{folder}/邮寄标签.pdf", result)
         if "xlsx" in formats:
-            write(f"{prefix}/录取情况汇总.xlsx" if prefix else "录取情况汇总.xlsx", admissions_xlsx.summary_xlsx(plan))
+            write(f"{prefix}/{SUMMARY}" if prefix else SUMMARY, admissions_xlsx.summary_xlsx(plan))
     except BaseException:
         _terminate(pool)
         raise

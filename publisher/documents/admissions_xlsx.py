@@ -2,11 +2,10 @@
 from __future__ import annotations
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, Side
 
 from ..domain.people import mask_id, mask_phone
-from ..render.xlsx import print_landscape, put, workbook_bytes
+from ..render.xlsx import new_cell, print_landscape, workbook_bytes
 
 THIN = Side(style="thin", color="000000")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -26,8 +25,7 @@ SUMMARY = (("序号", 6), ("学校名称", 24), ("专业名称", 16), ("培养�
 
 
 def _cell(ws, value, font=BODY_FONT, align=CENTRE, text=False):
-    cell = WriteOnlyCell(ws)
-    put(cell, value)
+    cell = new_cell(ws, value)
     cell.font, cell.alignment, cell.border = font, align, BOX
     if text:
         cell.number_format = "@"
@@ -42,7 +40,7 @@ def _sheet(wb, title: str, columns, heading: str):
     print_landscape(ws, "1:2", (0.5, ws.page_margins.top))
     ws.oddFooter.center.text = "第 &P 页，共 &N 页"
     ws.freeze_panes = "A3"
-    title = WriteOnlyCell(ws, heading)
+    title = new_cell(ws, heading)
     title.font, title.alignment = TITLE_FONT, Alignment(horizontal="left", vertical="center")
     ws.append([title])
     ws.append([_cell(ws, c[0], HEAD_FONT) for c in columns])

@@ -23,6 +23,7 @@ from pathlib import Path
 from ..config import ProjectConfig
 from ..domain.models import Catalog
 from ..errors import CheckFailed, UsageError
+from ..names import clash_text, safe_name
 from .catalog_diff import Change, diff, summary, summary_text
 
 PROVINCE = "山东省"
@@ -126,6 +127,7 @@ def plan_editions(catalogs: list[tuple[Catalog, str]], previous: list[Catalog], 
         part = parts[0]
         issuer = config.issuer.name or (f"{part.city}人力资源和社会保障局" if part.city else "")
         stem = stems[0] if any(ch.isalnum() for ch in stems[0]) else f"{part.city}{part.catalog.year or ''}年度目录"
+        stem = safe_name(stem, default=f"{part.catalog.year or ''}年度目录")
         return [Edition(part.city, part.catalog.year, part.catalog.published_on, issuer, parts, stem, config)]
     years = [p.catalog.year for p in parts if p.catalog.year]
     year = max(years) if years else None
@@ -142,7 +144,10 @@ def plan_editions(catalogs: list[tuple[Catalog, str]], previous: list[Catalog], 
 def write_edition(edition: Edition, out, prefix: str, formats, filing: bool, echo) -> list[str]:
     """Render every asked format of ``edition`` (and the filing) into the OutputFolder ``out``."""
     from . import catalog_docx, catalog_html, catalog_xlsx
-    base = f"{prefix}/{edition.stem}" if prefix else edition.stem
+    stem, clash = out.names(prefix).claim(edition.stem)
+    if clash:
+        echo(f"警告: {clash_text(clash)}")
+    base = f"{prefix}/{stem}" if prefix else stem
     made = []
     renderers = {"docx": catalog_docx.render, "pdf": catalog_html.render_pdf,
                  "xlsx": catalog_xlsx.render, "html": catalog_html.render_public}

@@ -74,12 +74,16 @@ def rate_value(value: tuple[int, int] | None):
 class Return:
     """One returned 附件1 (progress) workbook and what the compilation made of it."""
 
-    display: str
+    display: str                    # as findings name it (relative to the working folder)
     progress: Progress
     city: str
     findings: list[Finding] = field(default_factory=list)
     status: str = INCLUDED
     note: str = ""
+    name: str = ""                  # as outputs show it: the file name (Project.label)
+
+    def __post_init__(self) -> None:
+        self.name = self.name or self.display
 
     @property
     def errors(self) -> list[Finding]:
@@ -107,6 +111,10 @@ class Registrations:
     people: PersonList
     city: str
     findings: list[Finding] = field(default_factory=list)
+    name: str = ""
+
+    def __post_init__(self) -> None:
+        self.name = self.name or self.display
 
     @property
     def errors(self) -> list[Finding]:
@@ -142,6 +150,7 @@ class Compilation:
     registrations: list[Registrations] = field(default_factory=list)
     other_findings: list[Finding] = field(default_factory=list)     # unreadable files and the like
     findings: Findings = field(default_factory=Findings)           # the compilation's own (period, duplicates…)
+    shown: object = str             # text -> text with source paths as file names (Project.shown)
 
     # ------------------------------------------------------------ progress
     @property
@@ -152,7 +161,7 @@ class Compilation:
     def included(self) -> list[Return]:
         order = {c: i for i, c in enumerate(self.cities)}
         chosen = [r for r in self.returns if r.status == INCLUDED]
-        return sorted(chosen, key=lambda r: (order.get(r.city, 99), r.display))
+        return sorted(chosen, key=lambda r: (order.get(r.city, 99), r.name))
 
     @property
     def rows(self) -> list[CityRow]:
@@ -202,9 +211,9 @@ class Compilation:
             parts.append(f"未报送：{'、'.join(self.missing)}")
         errors = [r for r in self.returns if r.status == ERRORS]
         if errors:
-            parts.append(f"{'、'.join(r.city or r.display for r in errors)}报表有错误，未计入总计（见报送情况）")
+            parts.append(f"{'、'.join(r.city or r.name for r in errors)}报表有错误，未计入总计（见报送情况）")
         if self.late:
-            parts.append(f"逾期报送：{'、'.join(r.city or r.display for r in self.late)}")
+            parts.append(f"逾期报送：{'、'.join(r.city or r.name for r in self.late)}")
         return "；".join(parts) + "。"
 
     # ------------------------------------------------------------ registrations
@@ -212,13 +221,13 @@ class Compilation:
     def registrations_included(self) -> list[Registrations]:
         order = {c: i for i, c in enumerate(CITIES_BEFORE_2019)}
         chosen = [r for r in self.registrations if r.included]
-        return sorted(chosen, key=lambda r: (order.get(r.city, 99), r.display))
+        return sorted(chosen, key=lambda r: (order.get(r.city, 99), r.name))
 
     def registrations_by_city(self) -> list[tuple[str, int, int]]:
         """(city, people, schools) over the registrations without errors."""
         by_city: dict[str, list] = {}
         for reg in self.registrations_included:
-            by_city.setdefault(reg.city or reg.display, []).extend(reg.people.rows)
+            by_city.setdefault(reg.city or reg.name, []).extend(reg.people.rows)
         return [(city, len(rows), len({p.school for p in rows if p.school})) for city, rows in by_city.items()]
 
     def registrations_by_school(self) -> list[tuple[str, str, int]]:
@@ -226,14 +235,14 @@ class Compilation:
         order = []
         for reg in self.registrations_included:
             for person in reg.people.rows:
-                key = (reg.city or reg.display, person.school or "（未填写）")
+                key = (reg.city or reg.name, person.school or "（未填写）")
                 if key not in counts:
                     order.append(key)
                 counts[key] += 1
         return [(city, school, counts[(city, school)]) for city, school in order]
 
     def registration_note(self) -> str:
-        left = [r.city or r.display for r in self.registrations if not r.included]
+        left = [r.city or r.name for r in self.registrations if not r.included]
         note = f"共汇总 {len(self.registrations_included)} 份附件2"
         if left:
             note += f"；{'、'.join(left)}的附件2有错误，未计入登记人数（见报送情况）"
@@ -284,12 +293,13 @@ def compile_project(project, findings: Findings, year: int | None = None, half=N
     for finding in findings:
         by_file.setdefault(finding.location.file, []).append(finding)
     issuer = project.config.issuer.name or DEFAULT_ISSUER
-    comp = Compilation(period, the_year, issuer, dt.date(the_year, 1, 1))
+    comp = Compilation(period, the_year, issuer, dt.date(the_year, 1, 1), shown=project.shown)
     known = set(cities_of(the_year))
     for source in progress_sources:
         progress = source.model
         city = city_name(progress.city or progress.unit)
-        ret = Return(source.display, progress, city, list(by_file.get(source.display, [])))
+        ret = Return(source.display, progress, city, list(by_file.get(source.display, [])),
+                     name=project.label(source.display))
         if ret.errors:
             ret.status = ERRORS
         elif period is not None and progress.period and (progress.period.year, progress.period.half) != (
@@ -314,7 +324,8 @@ def compile_project(project, findings: Findings, year: int | None = None, half=N
     for source in reg_sources:
         people = source.model
         comp.registrations.append(Registrations(source.display, people, city_name(people.city),
-                                                list(by_file.get(source.display, []))))
+                                                list(by_file.get(source.display, [])),
+                                                name=project.label(source.display)))
     used = {r.display for r in comp.returns} | {r.display for r in comp.registrations}
     comp.other_findings = [f for f in findings if f.location.file not in used and f.code == "file.unreadable"]
     dates = [r.progress.filled_on for r in comp.returns if r.progress.filled_on and r.status != OTHER_PERIOD]
@@ -339,13 +350,13 @@ def _supersede(comp: Compilation) -> None:
     for city, rets in by_city.items():
         if len(rets) < 2:
             continue
-        keep = max(rets, key=lambda r: (r.progress.filled_on or dt.date.min, r.display))
+        keep = max(rets, key=lambda r: (r.progress.filled_on or dt.date.min, r.name))
         for ret in rets:
             if ret is not keep:
                 ret.status = SUPERSEDED
-                ret.note = f"以 {keep.display} 为准"
+                ret.note = f"以 {keep.name} 为准"
                 _own(comp, ret, ret.progress.loc("filled_on"), "compile.superseded",
-                     f"{city}本期报送了不止一份报表；以填表时间较晚的 {keep.display} 为准，本表未计入汇总", "filled_on")
+                     f"{city}本期报送了不止一份报表；以填表时间较晚的 {keep.name} 为准，本表未计入汇总", "filled_on")
 
 
 # ---------------------------------------------------------------- entry points
@@ -380,11 +391,12 @@ def build_project(project, out, prefix: str, formats, mask: bool, echo) -> list[
 def _write(comp: Compilation, config, out, prefix: str, formats, mask: bool) -> list[str]:
     from . import compilation_render as render
     made = []
+    stem, _ = out.names(prefix).claim(comp.stem)
     makers = {"xlsx": render.xlsx_bytes, "docx": render.docx_bytes, "pdf": render.pdf_bytes}
     for fmt in ("xlsx", "docx", "pdf"):
         if fmt not in formats:
             continue
-        rel = f"{comp.stem}.{fmt}"
+        rel = f"{stem}.{fmt}"
         rel = f"{prefix}/{rel}" if prefix else rel
         out.write_bytes(rel, makers[fmt](comp, config, mask))
         made.append(rel)

@@ -48,7 +48,7 @@ def detail_rows(comp: Compilation) -> list[list]:
             counts = school.counts()
             rows.append([ret.city, i, school.school, *[counts[f] for f in COUNT_FIELDS],
                          _rate(counts["employed"], counts["graduates"]),
-                         _rate(counts["trained_employed"], counts["trained"]), str(school.location)])
+                         _rate(counts["trained_employed"], counts["trained"]), comp.shown(str(school.location))])
     return rows
 
 
@@ -67,26 +67,26 @@ def status_rows(comp: Compilation) -> list[list[str]]:
         if not rets:
             rows.append([city, "未报送", "", "", ""])
         for ret in rets:
-            rows.append(_status_row(ret))
+            rows.append(_status_row(comp, ret))
     for rets in by_city.values():
-        rows.extend(_status_row(ret) for ret in rets)
+        rows.extend(_status_row(comp, ret) for ret in rets)
     for finding in comp.other_findings:
-        rows.append(["", "无法读取，未计入汇总", "", finding.location.file, finding.message])
+        rows.append(["", "无法读取，未计入汇总", "", comp.shown(finding.location.file), comp.shown(finding.message)])
     for reg in comp.registrations:
         state = "附件2 已汇总" if reg.included else "附件2 有错误，未计入登记人数"
-        rows.append([reg.city or "（未写明）", state, cn_date(reg.people.filled_on, ""), reg.display,
-                     _problems(reg.findings)])
+        rows.append([reg.city or "（未写明）", state, cn_date(reg.people.filled_on, ""), reg.name,
+                     comp.shown(_problems(reg.findings))])
     return [[i, *row] for i, row in enumerate(rows, start=1)]
 
 
-def _status_row(ret) -> list[str]:
+def _status_row(comp: Compilation, ret) -> list[str]:
     state = STATUS_TEXT[ret.status]
     if ret.late:
         state += "；逾期报送（截止 " + cn_date(ret.progress.period.due) + "）"
     if ret.note:
         state += f"；{ret.note}"
-    return [ret.city or "（未写明）", state, cn_date(ret.progress.filled_on, ""), ret.display,
-            _problems(ret.findings)]
+    return [ret.city or "（未写明）", state, cn_date(ret.progress.filled_on, ""), ret.name,
+            comp.shown(_problems(ret.findings))]
 
 
 def _problems(findings) -> str:
@@ -106,7 +106,8 @@ def registration_tables(comp: Compilation, mask: bool):
     by_school = comp.registrations_by_school()
     dups = []
     for f in comp.duplicates_across():
-        dups.append([str(f.location), f.message if not mask else _mask_message(f.message)])
+        message = comp.shown(f.message)
+        dups.append([comp.shown(str(f.location)), message if not mask else _mask_message(message)])
     return by_city, by_school, dups
 
 

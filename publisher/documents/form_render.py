@@ -14,7 +14,7 @@ from ..render.docx import (cant_split, cell_valign_center, document_bytes, new_d
 from ..render.html import render
 from ..render.pdf import html_to_pdf
 from ..render.seal import docx_seal, seal_svg
-from ..render.xlsx import print_landscape, put, workbook_bytes
+from ..render.xlsx import formula, print_landscape, put, workbook_bytes
 
 # Landscape A4 page of a stand-alone form (mm): room for the page number below.
 PAGE_MARGINS = {"top": 20, "bottom": 22, "left": 15, "right": 15}
@@ -47,7 +47,7 @@ def xlsx_bytes(form, config) -> bytes:
     left = Alignment(horizontal="left", vertical="center", wrap_text=True)
     cell_font = Font(name=body_font, size=11)
 
-    ws["A1"] = form.label
+    put(ws["A1"], form.label)
     ws["A1"].font = Font(name=fonts.ROLES["hei"].docx_name, size=16)
     ws.merge_cells(f"A2:{last}2")
     put(ws["A2"], form.title)
@@ -92,7 +92,7 @@ def xlsx_bytes(form, config) -> bytes:
             cell = ws.cell(r, c)
             if form.blank and col.kind == "seq":
                 # Numbered once a name is typed, so untouched rows read back as blank rows.
-                cell.value = f'=IF(B{r}="","",ROW()-{first - 1})'
+                formula(cell, f'=IF(B{r}="","",ROW()-{first - 1})')
             elif value is not None and value != "":
                 put(cell, value if col.kind in ("int", "seq") else str(value))
             if col.kind == "id":
@@ -107,9 +107,9 @@ def xlsx_bytes(form, config) -> bytes:
         cell = ws.cell(total_row, c)
         letter = get_column_letter(c)
         if form.blank and form.rows and col.kind == "int":
-            cell.value = f"=SUM({letter}{first}:{letter}{end})"
+            formula(cell, f"=SUM({letter}{first}:{letter}{end})")
         elif form.blank and form.rows and form.form == "attachment2" and c == 2:
-            cell.value = f"=COUNTA({letter}{first}:{letter}{end})"
+            formula(cell, f"=COUNTA({letter}{first}:{letter}{end})")
         elif value is not None:
             put(cell, value)
         if form.form == "attachment2" and c == 2:
@@ -152,7 +152,7 @@ def _validations(wb, ws, form, first, end, DataValidation, get_column_letter) ->
     lists = wb.create_sheet("lists")
     lists.sheet_state = "hidden"
     for i, name in enumerate(ETHNIC_GROUPS, 1):
-        lists.cell(i, 1, name)
+        put(lists.cell(i, 1), name)
     for i, name in enumerate(form.schools, 1):
         put(lists.cell(i, 2), name)
     keys = {col.key: get_column_letter(c) for c, col in enumerate(form.columns, 1)}

@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from ..config import ProjectConfig
 from ..domain.people import mask_id, mask_phone
 from ..errors import UsageError
+from ..names import clash_text, safe_name
 from ..text import cn_date
 
 FORMS = ("attachment1", "attachment2")
@@ -222,17 +223,25 @@ def total_texts(form: Form) -> list[str]:
     return texts
 
 
+CITY_BYTES = 90          # a city's part of a form's file name: 30 Chinese characters at most
+
+
 def output_stem(form: Form, data=None) -> str:
-    """附件1-济南市-2019H1, 附件2-济南市, 附件1-空白表 (names within one run)."""
+    """附件1-济南市-2019H1, 附件2-济南市, 附件1-空白表 (names within one run).
+
+    The city is the user's text (``--city``, the source): made safe and short by
+    ``publisher.names``, and left out when nothing of it can be a name (``..``, ``/``).
+    """
     parts = [form.label]
-    if form.city:
-        parts.append(form.city)
+    city = safe_name(form.city, default="", max_bytes=CITY_BYTES) if form.city else ""
+    if city:
+        parts.append(city)
     model = _model(data) if data is not None else None
     if not form.blank and form.form == "attachment1" and getattr(model, "period", None):
         parts.append(f"{model.period.year}H{model.period.half}")
     if form.blank:
         parts.append("空白表")
-    return "-".join(parts)
+    return safe_name("-".join(parts))
 
 
 # ---------------------------------------------------------------- entry points
@@ -259,7 +268,7 @@ def make_form(form, folder, data=None, config=None, catalog=None, city=None,
               formats=("xlsx", "docx", "pdf"), mask=False) -> list[str]:
     """``publisher form``: write the form (filled from ``data`` or blank) into ``folder``."""
     built, files = render_outputs(form, data, config, catalog, city, data is None, mask, formats)
-    stem = output_stem(built, data)
+    stem, _ = folder.names().claim(output_stem(built, data))
     written = []
     for ext, payload in files.items():
         folder.write_bytes(f"{stem}.{ext}", payload)
@@ -282,15 +291,18 @@ def build_project(project, out, prefix, formats, mask, echo) -> list[str]:
     if not several_cities(project):
         jobs += [("attachment1", s) for s in project.of_kind("progress")]
     jobs += [("attachment2", s) for s in project.of_kind("registrations")]
-    written, used = [], set()
+    written = []
+    names = out.names(prefix)
     for form_name, source in jobs:
         catalog = project.catalog_for(getattr(source.model, "city", ""))
         built, files = render_outputs(form_name, source, project.config, catalog, project.config.city,
                                       False, mask, formats)
         stem = output_stem(built, source)
-        if stem in used:
+        if names.taken(stem):                 # two returns of one city: tell them apart by their sources
             stem = f"{stem}-{source.path.stem}"
-        used.add(stem)
+        stem, clash = names.claim(stem)
+        if clash:
+            echo(f"{source.display}: 警告: {clash_text(clash)}")
         for ext, payload in files.items():
             rel = f"{prefix}/{stem}.{ext}" if prefix else f"{stem}.{ext}"
             out.write_bytes(rel, payload)

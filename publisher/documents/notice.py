@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import CheckFailed, Findings
+from ..names import clash_text
 from ..output import OutputFolder
 
 
@@ -46,14 +47,23 @@ def run_notice(source, out, formats, echo=print) -> list[str]:
             files = make(src.model, project.config, project, formats, layout)
             for finding in layout.sorted():
                 echo(str(finding))
+            stem = _stem(folder, "", src, echo)
             for ext in formats:
                 if ext in files:
-                    rel = f"{src.path.stem}.{ext}"
+                    rel = f"{stem}.{ext}"
                     folder.write_bytes(rel, files[ext])
                     written.append(rel)
     for rel in written:
         echo(f"已生成 {Path(out) / rel}")
     return written
+
+
+def _stem(folder, prefix: str, src, echo) -> str:
+    """The notice's output name: its source's, made safe and unique in the folder."""
+    stem, clash = folder.names(prefix).claim(src.path.stem)
+    if clash:
+        echo(f"{src.display}: 警告: {clash_text(clash)}")
+    return stem
 
 
 def build_project(project, out, prefix, formats, mask, echo) -> list[str]:
@@ -63,11 +73,12 @@ def build_project(project, out, prefix, formats, mask, echo) -> list[str]:
         files = make(src.model, project.config, project, formats, layout)
         for finding in layout.sorted():
             echo(str(finding))
+        stem = _stem(out, prefix, src, echo)
         for ext in ("docx", "pdf"):
             if ext in files and ext in formats:
-                rel = f"{prefix}/{src.path.stem}.{ext}" if prefix else f"{src.path.stem}.{ext}"
+                rel = f"{prefix}/{stem}.{ext}" if prefix else f"{stem}.{ext}"
                 out.write_bytes(rel, files[ext])
                 written.append(rel)
         if files:
-            echo(f"已生成公文：{src.path.stem}（{'、'.join(e for e in ('docx', 'pdf') if e in files)}）")
+            echo(f"已生成公文：{stem}（{'、'.join(e for e in ('docx', 'pdf') if e in files)}）")
     return written

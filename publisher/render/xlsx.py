@@ -10,11 +10,29 @@ FORMULA_START = ("=", "+", "-", "@")
 
 
 def put(cell, value):
-    """Write data into a cell; text that looks like a formula stays text (SPEC §6)."""
+    """Write data into a cell; text that looks like a formula stays text (SPEC §6).
+
+    Every value any workbook of publisher holds goes through here (or ``new_cell`` for
+    write-only sheets); the product's own formulas go through ``formula``.
+    """
     cell.value = value
     if isinstance(value, str) and value.startswith(FORMULA_START):
         cell.data_type = "s"
         cell.quotePrefix = True
+    return cell
+
+
+def new_cell(ws, value=None):
+    """A write-only sheet's cell holding ``value`` through the guard of ``put``."""
+    from openpyxl.cell import WriteOnlyCell
+    return put(WriteOnlyCell(ws), value)
+
+
+def formula(cell, text: str):
+    """A formula publisher itself writes (SUM of a blank form): never built from source text."""
+    if not text.startswith("="):
+        raise ValueError(f"not a formula: {text!r}")
+    cell.value = text
     return cell
 
 
