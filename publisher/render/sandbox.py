@@ -1,0 +1,350 @@
+"""The one Jinja2 environment every template of the product runs in (SPEC §6): HTML and DOCX alike.
+
+Templates are input like any other (a school's ``letter.docx``, an office's
+``templates:`` folder) and are treated as hostile:
+
+- Jinja2's ``ImmutableSandboxedEnvironment``: no ``_`` attributes, no mutation of
+  lists and dicts, so no way from ``''.__class__`` to ``os.popen``; autoescape always on.
+- **time**: each render has a deadline (``SECONDS``), checked on every loop
+  iteration (every ``{% for %}`` iterates through ``sandbox_iter``, so a loop with
+  an empty body is stopped too), call, attribute and item lookup, operator, filter
+  and output chunk; on a process's main thread a SIGALRM timer backs it up.  The
+  checks need no signal, so they work in worker processes and in any thread.
+- **size**: the output and every value a template makes are bounded, and
+  operators that multiply (``'x'*10**10``, ``10**10**10``) are refused before they
+  allocate (``sandbox_checks``).
+- **depth**: macros and recursive loops nest at most ``MAX_DEPTH`` deep.
+- **files**: ``ConfinedLoader`` reads no file outside its folders (no ``..``, no
+  symlink that leads out) and none larger than ``MAX_TEMPLATE_BYTES``.
+
+A refusal is a ``TemplateLimit`` (a ``SecurityError``) with a Chinese message;
+``describe(exc)`` words any template failure for the user and ``template_line(exc)``
+finds the template file and line it happened on.
+"""
+from __future__ import annotations
+
+import functools
+import os
+import signal
+import threading
+import time
+from contextlib import contextmanager
+
+import jinja2
+from jinja2 import nodes
+from jinja2.loaders import split_template_path
+from jinja2.runtime import LoopContext, Macro
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+from jinja2.visitor import NodeTransformer
+from markupsafe import Markup
+
+from . import sandbox_checks as checks
+from .sandbox_checks import MAX_TEXT, TemplateLimit, TooLarge
+
+SECONDS = 10.0                      # wall time of one render
+MAX_DEPTH = 50                      # nested macro calls and recursive loops
+MAX_TEMPLATE_BYTES = 5 * 1024 * 1024
+
+# What a template can make go wrong; the callers turn these into located RenderErrors.
+FAILURES = (jinja2.TemplateError, TypeError, ValueError, ArithmeticError, LookupError, AttributeError,
+            RecursionError, MemoryError, OSError)
+
+_local = threading.local()
+
+
+class TooSlow(TemplateLimit):
+    pass
+
+
+class TooDeep(TemplateLimit):
+    pass
+
+
+class TemplateRefused(TemplateLimit):
+    """A template file the loader will not read."""
+
+
+# ---------------------------------------------------------------- time and depth
+def _tick() -> None:
+    deadline = getattr(_local, "deadline", None)
+    if deadline is not None and time.monotonic() > deadline:
+        raise TooSlow(f"模板运行超过 {_local.seconds:g} 秒仍未结束（可能是没有尽头的循环），已停止")
+
+
+@contextmanager
+def limits(seconds: float = SECONDS):
+    """The deadline of one render; nested renders (includes, the parts of a DOCX) share the outer one."""
+    if getattr(_local, "deadline", None) is not None:
+        yield
+        return
+    _local.deadline, _local.seconds, _local.depth, _local.output = time.monotonic() + seconds, seconds, 0, 0
+    armed = _arm(seconds + 1)
+    try:
+        yield
+    finally:
+        _local.deadline = None
+        _disarm(armed)
+
+
+def _arm(seconds: float):
+    """SIGALRM as a backstop for Python code that no hook sees; main thread only, and never over another timer."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        return None
+    if signal.getitimer(signal.ITIMER_REAL)[0]:
+        return None
+    previous = signal.signal(signal.SIGALRM, _on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    return (previous,)
+
+
+def _disarm(armed) -> None:
+    if armed is not None:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, armed[0] if armed[0] is not None else signal.SIG_DFL)
+
+
+def _on_alarm(signum, frame) -> None:
+    if getattr(_local, "deadline", None) is not None:
+        _local.deadline = time.monotonic() - 1
+        _tick()
+
+
+def _bounded_concat(parts) -> str:
+    """``Environment.concat``: joins the output (and every captured block) up to ``MAX_TEXT`` characters."""
+    out, total = [], 0
+    for part in parts:
+        total += len(part)
+        if total > MAX_TEXT:
+            error = TooLarge(f"模板生成的内容超过 {MAX_TEXT:,} 个字符，已停止")
+            if hasattr(parts, "throw"):
+                parts.throw(error)          # raised inside the template, so it is located at its line
+            raise error
+        out.append(part)
+    _tick()
+    return "".join(out)
+
+
+# ---------------------------------------------------------------- the environment
+class _Guard(NodeTransformer):
+    """Rewrites a parsed template so that limits are checked where Jinja2 has no hook of its own.
+
+    Loops iterate through ``sandbox_iter``; ``a ~ b`` is measured by ``sandbox_sized``;
+    everything output (also into ``{% set %}`` blocks and macros, which Jinja2
+    buffers) is counted by ``sandbox_out``/``sandbox_data``.  They are context filters,
+    so Jinja2 never folds them into constants at compile time.
+    """
+
+    def __init__(self, environment):
+        self.environment = environment
+
+    def _wrap(self, name: str, node):
+        wrapped = nodes.Filter(node, name, [], [], None, None)
+        return wrapped.set_lineno(node.lineno).set_environment(self.environment)
+
+    def visit_For(self, node):
+        node = self.generic_visit(node)
+        node.iter = self._wrap("sandbox_iter", node.iter)
+        return node
+
+    def visit_Concat(self, node):
+        return self._wrap("sandbox_sized", self.generic_visit(node))
+
+    def visit_Output(self, node):
+        node = self.generic_visit(node)
+        node.nodes = [self._wrap("sandbox_data", nodes.Const(child.data).set_lineno(child.lineno))
+                      if isinstance(child, nodes.TemplateData) else self._wrap("sandbox_out", child)
+                      for child in node.nodes]
+        return node
+
+
+@jinja2.pass_context
+def _iterate(context, iterable):
+    for item in iterable:
+        _tick()
+        yield item
+
+
+@jinja2.pass_context
+def _sized(context, value):
+    return checks.sized(value)
+
+
+def _count(length: int) -> None:
+    if getattr(_local, "deadline", None) is None:
+        return
+    _local.output += length
+    if _local.output > MAX_TEXT:
+        raise TooLarge(f"模板生成的内容超过 {MAX_TEXT:,} 个字符，已停止")
+
+
+@jinja2.pass_context
+def _out(context, value):
+    _count(len(value) if isinstance(value, str) else 0 if isinstance(value, (int, float)) else len(str(value)))
+    return value
+
+
+@jinja2.pass_context
+def _data(context, value):
+    _count(len(value))
+    return Markup(value)
+
+
+INTERNAL_FILTERS = {"sandbox_iter": _iterate, "sandbox_sized": _sized, "sandbox_out": _out, "sandbox_data": _data}
+
+
+class LimitedTemplate(jinja2.Template):
+    def render(self, *args, **kwargs) -> str:
+        with limits():
+            return super().render(*args, **kwargs)
+
+
+class SandboxEnvironment(ImmutableSandboxedEnvironment):
+    """Sandboxed, autoescaping, with limits on time, size and depth (see the module's docstring)."""
+
+    intercepted_binops = frozenset({"+", "*", "**", "%"})
+    template_class = LimitedTemplate
+    concat = staticmethod(_bounded_concat)
+
+    def __init__(self, filters: dict | None = None, **options):
+        options.setdefault("undefined", jinja2.StrictUndefined)
+        super().__init__(autoescape=True, **options)
+        self.globals.pop("lipsum", None)                   # lipsum(n=10**9) has no bound
+        self.filters["sum"] = jinja2.pass_environment(checks.numeric_sum)
+        self.filters.update(filters or {})
+        self.filters = {name: _guard_filter(name, f) for name, f in self.filters.items()}
+        self.filters.update(INTERNAL_FILTERS)
+
+    def _parse(self, source, name, filename):
+        return _Guard(self).visit(super()._parse(source, name, filename))
+
+    def getattr(self, obj, attribute):
+        _tick()
+        return super().getattr(obj, attribute)
+
+    def getitem(self, obj, argument):
+        _tick()
+        return super().getitem(obj, argument)
+
+    def call_binop(self, context, operator, left, right):
+        _tick()
+        checks.check_binop(operator, left, right)
+        return checks.sized(super().call_binop(context, operator, left, right))
+
+    def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 (Jinja2's own signature)
+        _tick()
+        checks.check_method(__obj, args, kwargs)
+        nested = isinstance(__obj, (Macro, LoopContext))
+        if nested:
+            _local.depth = getattr(_local, "depth", 0) + 1
+            if _local.depth > MAX_DEPTH:
+                _local.depth -= 1
+                raise TooDeep(f"模板的宏或递归循环嵌套超过 {MAX_DEPTH} 层（可能是无限递归），已拒绝")
+        try:
+            return checks.sized(super().call(__context, __obj, *args, **kwargs))
+        finally:
+            if nested:
+                _local.depth -= 1
+
+
+def _guard_filter(name: str, func):
+    before = checks.BEFORE.get(name)
+    offset = 1 if getattr(func, "jinja_pass_arg", None) is not None else 0
+
+    @functools.wraps(func)
+    def guarded(*args, **kwargs):
+        _tick()
+        if name in checks.MATERIALISE and len(args) > offset:
+            args = (*args[:offset], checks.as_list(args[offset]), *args[offset + 1:])
+        if before is not None:
+            env = getattr(args[0], "environment", args[0]) if offset else None
+            before(env, *args[offset:], **kwargs)
+        return checks.sized(func(*args, **kwargs))
+    return guarded
+
+
+def environment(loader: jinja2.BaseLoader | None = None, filters: dict | None = None,
+                **options) -> SandboxEnvironment:
+    """A new hardened environment; ``options`` are Jinja2's (``trim_blocks``…), ``filters`` extra filters."""
+    return SandboxEnvironment(loader=loader, filters=filters, **options)
+
+
+# ---------------------------------------------------------------- files
+class ConfinedLoader(jinja2.BaseLoader):
+    """Templates from ``folders`` (first match wins); no name with ``..``, no file whose real path leaves its folder."""
+
+    def __init__(self, folders):
+        self.folders = [os.fspath(f) for f in folders]
+
+    def get_source(self, environment, template):
+        if ".." in template.replace("\\", "/").split("/"):
+            raise TemplateRefused(f"模板名“{template}”含有“..”，已拒绝")
+        pieces = split_template_path(template)
+        for folder in self.folders:
+            path = os.path.normpath(os.path.join(folder, *pieces))
+            if not os.path.lexists(path):
+                continue
+            outside = escapes(path, folder)
+            if outside:
+                raise TemplateRefused(outside)
+            real = os.path.realpath(path)
+            if not os.path.isfile(real):
+                continue
+            with open(real, "rb") as handle:
+                data = handle.read(MAX_TEMPLATE_BYTES + 1)
+            if len(data) > MAX_TEMPLATE_BYTES:
+                raise TemplateRefused(f"模板文件“{path}”超过 {MAX_TEMPLATE_BYTES // 1024 // 1024} MB，已拒绝")
+            try:
+                text = data.decode("utf-8-sig")
+            except UnicodeDecodeError:
+                raise TemplateRefused(f"模板文件“{path}”不是 UTF-8 编码的文本，已拒绝") from None
+            mtime = os.path.getmtime(real)
+            return text, path, lambda: _same_mtime(real, mtime)
+        raise jinja2.TemplateNotFound(template)
+
+
+def _same_mtime(path: str, mtime: float) -> bool:
+    try:
+        return os.path.getmtime(path) == mtime
+    except OSError:
+        return False
+
+
+def escapes(path, folder) -> str | None:
+    """Why ``path`` may not be read as a template of ``folder`` (its real path, through links, is outside), or None."""
+    real, base = os.path.realpath(path), os.path.realpath(folder)
+    if os.path.commonpath([real, base]) != base:
+        return f"模板文件“{path}”是指向模板文件夹之外（{real}）的链接，已拒绝"
+    return None
+
+
+# ---------------------------------------------------------------- messages
+def describe(exc: BaseException) -> str:
+    """The Chinese text for a template failure (without the location)."""
+    if isinstance(exc, TemplateLimit):
+        return exc.message or str(exc)
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        return f"模板语法错误：{exc.message}"
+    if isinstance(exc, jinja2.TemplateNotFound):
+        return f"找不到模板文件 {exc.name}"
+    if isinstance(exc, (SecurityError, OverflowError)):
+        return f"模板试图执行不允许的操作（{exc}），已拒绝"
+    if isinstance(exc, jinja2.UndefinedError):
+        return f"模板使用了不存在的变量（{exc.message}）"
+    if isinstance(exc, RecursionError):
+        return "模板递归调用过深（可能是无限递归或循环包含），已拒绝"
+    if isinstance(exc, MemoryError):
+        return "模板试图生成过大的内容（内存不足），已拒绝"
+    return f"模板运行出错（{type(exc).__name__}: {exc}）"
+
+
+def template_line(exc: BaseException) -> tuple[str | None, int | None]:
+    """(template file, line) where ``exc`` happened: the innermost template frame, or a syntax error's own."""
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        return exc.filename, exc.lineno
+    found = (None, None)
+    tb = exc.__traceback__
+    while tb is not None:
+        if "__jinja_exception__" in tb.tb_frame.f_globals:
+            found = (tb.tb_frame.f_code.co_filename, tb.tb_lineno)
+        tb = tb.tb_next
+    return found
