@@ -63,9 +63,9 @@ def template_path(config) -> Path:
     if config is not None and config.templates:
         user = Path(config.templates) / TEMPLATE
         if os.path.lexists(user):
-            outside = sandbox.escapes(user, config.templates)
-            if outside:
-                raise RenderError(f"{user}: 错误: {outside}")
+            real = sandbox.escapes(user, config.templates)
+            if real:
+                raise RenderError(f"{user}: 错误: {sandbox.link_refused(TEMPLATE, real)}")
             if user.is_file():
                 return user
     return builtin_templates() / TEMPLATE

@@ -44,5 +44,5 @@ def render(name: str, context: dict, user_dir: Path | None = None) -> str:
 def _where(exc: BaseException, template, name: str) -> str:
     """file:line of the template line that failed (the innermost template, when one includes another)."""
     filename, line = sandbox.template_line(exc)
-    filename = filename or (template.filename if template is not None else None) or name
+    filename = filename or getattr(exc, "path", None) or (template.filename if template is not None else None) or name
     return f"{filename}:{line}" if line else filename

@@ -61,7 +61,11 @@ class TooDeep(TemplateLimit):
 
 
 class TemplateRefused(TemplateLimit):
-    """A template file the loader will not read."""
+    """A template file the loader will not read; ``path`` is the file."""
+
+    def __init__(self, message: str, path: str | None = None):
+        super().__init__(message)
+        self.path = path
 
 
 # ---------------------------------------------------------------- time and depth
@@ -72,11 +76,12 @@ def _tick() -> None:
 
 
 @contextmanager
-def limits(seconds: float = SECONDS):
-    """The deadline of one render; nested renders (includes, the parts of a DOCX) share the outer one."""
+def limits(seconds: float | None = None):
+    """The deadline of one render (``SECONDS``); nested renders (includes, a DOCX's parts) share the outer one."""
     if getattr(_local, "deadline", None) is not None:
         yield
         return
+    seconds = seconds or SECONDS
     _local.deadline, _local.seconds, _local.depth, _local.output = time.monotonic() + seconds, seconds, 0, 0
     armed = _arm(seconds + 1)
     try:
@@ -283,20 +288,20 @@ class ConfinedLoader(jinja2.BaseLoader):
             path = os.path.normpath(os.path.join(folder, *pieces))
             if not os.path.lexists(path):
                 continue
-            outside = escapes(path, folder)
-            if outside:
-                raise TemplateRefused(outside)
+            real = escapes(path, folder)
+            if real:
+                raise TemplateRefused(link_refused(template, real), path)
             real = os.path.realpath(path)
             if not os.path.isfile(real):
                 continue
             with open(real, "rb") as handle:
                 data = handle.read(MAX_TEMPLATE_BYTES + 1)
             if len(data) > MAX_TEMPLATE_BYTES:
-                raise TemplateRefused(f"模板文件“{path}”超过 {MAX_TEMPLATE_BYTES // 1024 // 1024} MB，已拒绝")
+                raise TemplateRefused(f"模板文件“{template}”超过 {MAX_TEMPLATE_BYTES // 1024 // 1024} MB，已拒绝", path)
             try:
                 text = data.decode("utf-8-sig")
             except UnicodeDecodeError:
-                raise TemplateRefused(f"模板文件“{path}”不是 UTF-8 编码的文本，已拒绝") from None
+                raise TemplateRefused(f"模板文件“{template}”不是 UTF-8 编码的文本，已拒绝", path) from None
             mtime = os.path.getmtime(real)
             return text, path, lambda: _same_mtime(real, mtime)
         raise jinja2.TemplateNotFound(template)
@@ -310,11 +315,13 @@ def _same_mtime(path: str, mtime: float) -> bool:
 
 
 def escapes(path, folder) -> str | None:
-    """Why ``path`` may not be read as a template of ``folder`` (its real path, through links, is outside), or None."""
+    """The real path of ``path`` when, through links, it lies outside ``folder``; else None."""
     real, base = os.path.realpath(path), os.path.realpath(folder)
-    if os.path.commonpath([real, base]) != base:
-        return f"模板文件“{path}”是指向模板文件夹之外（{real}）的链接，已拒绝"
-    return None
+    return real if os.path.commonpath([real, base]) != base else None
+
+
+def link_refused(name, real: str) -> str:
+    return f"模板文件“{name}”是指向模板文件夹之外（{real}）的链接，已拒绝"
 
 
 # ---------------------------------------------------------------- messages
