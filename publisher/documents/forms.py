@@ -33,7 +33,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from ..config import ProjectConfig
-from ..domain.people import mask_id, mask_phone
+from ..domain.people import mask_text
 from ..errors import UsageError
 from ..text import cn_date
 
@@ -90,6 +90,7 @@ A2_XLSX_ONLY = (
     Col("town", "乡镇（街道）", 0, 12),
     Col("village", "村（社区）", 0, 12),
 )
+MASKED = ("id_no", "phone", "address")       # --mask: every ID and phone number in these cells
 
 
 @dataclass
@@ -198,10 +199,8 @@ def build_form(form: str, data=None, config: ProjectConfig | None = None, city: 
             value = getattr(item, col.key)
             if col.kind == "int":
                 value = value or 0
-            elif mask and col.key == "id_no" and value:
-                value = mask_id(value)
-            elif mask and col.key == "phone" and value:
-                value = mask_phone(value)
+            elif mask and col.key in MASKED and value:
+                value = mask_text(value)
             row.append(value if value is not None else "")
         result.rows.append(row)
     result.total = ["总计"] + [None] * (len(columns) - 1)
