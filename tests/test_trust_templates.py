@@ -201,3 +201,17 @@ def test_symlinked_letter_template_out_of_the_folder_is_refused(letters, tmp_pat
     shutil.copy(tmp_path / "elsewhere" / "letter.docx", letters / "tpl" / "mine.docx")
     (letters / "tpl" / "docx" / "letter.docx").symlink_to(letters / "tpl" / "mine.docx")
     assert make_letters(letters).exit_code == 0
+
+
+def test_page_nested_too_deep_is_refused():
+    """WeasyPrint recurses per element: a template nesting thousands of <div> is an error, not 内部错误
+    (the recursion limit is lowered so this happens in a second)."""
+    from publisher.errors import RenderError
+    from publisher.render.pdf import render_document
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(600)
+    try:
+        with pytest.raises(RenderError, match="模板生成的页面元素嵌套过深"):
+            render_document("<html><body>" + "<div>" * 3000 + "x</body></html>")
+    finally:
+        sys.setrecursionlimit(limit)

@@ -53,7 +53,10 @@ def render_document(html: str, base_url: str | None = None):
     """A laid-out WeasyPrint document; a resource the page may not load is an error, not a silent gap."""
     from weasyprint import HTML
     fetcher = _fetcher_class()()
-    document = HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(font_config=font_config())
+    try:
+        document = HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(font_config=font_config())
+    except RecursionError:
+        raise RenderError("错误: 模板生成的页面元素嵌套过深，无法排版，已拒绝") from None
     if fetcher.refused:
         raise RenderError("错误: 模板引用了不允许读取的文件或网址，已拒绝：" + "、".join(sorted(set(fetcher.refused))[:5])
                           + "（只能引用字体、图片和样式表文件）")

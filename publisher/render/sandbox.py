@@ -7,8 +7,8 @@ Templates are input like any other (a school's ``letter.docx``, an office's
   lists and dicts, so no way from ``''.__class__`` to ``os.popen``; autoescape always on.
 - **time**: each render has a deadline (``SECONDS``), checked on every loop
   iteration (every ``{% for %}`` iterates through ``sandbox_iter``, so a loop with
-  an empty body is stopped too), call, attribute and item lookup, operator, filter
-  and output chunk; on a process's main thread a SIGALRM timer backs it up.  The
+  an empty body is stopped too), call, attribute and item lookup, operator and
+  filter; on a process's main thread a SIGALRM timer backs it up.  The
   checks need no signal, so they work in worker processes and in any thread.
 - **size**: the output and every value a template makes are bounded, and
   operators that multiply (``'x'*10**10``, ``10**10**10``) are refused before they
@@ -114,29 +114,15 @@ def _on_alarm(signum, frame) -> None:
         _tick()
 
 
-def _bounded_concat(parts) -> str:
-    """``Environment.concat``: joins the output (and every captured block) up to ``MAX_TEXT`` characters."""
-    out, total = [], 0
-    for part in parts:
-        total += len(part)
-        if total > MAX_TEXT:
-            error = TooLarge(f"模板生成的内容超过 {MAX_TEXT:,} 个字符，已停止")
-            if hasattr(parts, "throw"):
-                parts.throw(error)          # raised inside the template, so it is located at its line
-            raise error
-        out.append(part)
-    _tick()
-    return "".join(out)
-
-
 # ---------------------------------------------------------------- the environment
 class _Guard(NodeTransformer):
     """Rewrites a parsed template so that limits are checked where Jinja2 has no hook of its own.
 
     Loops iterate through ``sandbox_iter``; ``a ~ b`` is measured by ``sandbox_sized``;
     everything output (also into ``{% set %}`` blocks and macros, which Jinja2
-    buffers) is counted by ``sandbox_out``/``sandbox_data``.  They are context filters,
-    so Jinja2 never folds them into constants at compile time.
+    buffers) is counted by ``sandbox_out``, which each ``{{ … }}`` goes through and
+    which adds the length of the text around it.  They are context filters, so
+    Jinja2 never folds them into constants at compile time.
     """
 
     def __init__(self, environment):
@@ -156,9 +142,15 @@ class _Guard(NodeTransformer):
 
     def visit_Output(self, node):
         node = self.generic_visit(node)
-        node.nodes = [self._wrap("sandbox_data", nodes.Const(child.data).set_lineno(child.lineno))
-                      if isinstance(child, nodes.TemplateData) else self._wrap("sandbox_out", child)
-                      for child in node.nodes]
+        static = sum(len(child.data) for child in node.nodes if isinstance(child, nodes.TemplateData))
+        dynamic = [i for i, child in enumerate(node.nodes) if not isinstance(child, nodes.TemplateData)]
+        for i in dynamic:
+            node.nodes[i] = self._wrap("sandbox_out", node.nodes[i])
+        if static:
+            target = node.nodes[dynamic[0]] if dynamic else self._wrap("sandbox_out", nodes.Const(""))
+            target.args.append(nodes.Const(static).set_lineno(node.lineno))
+            if not dynamic:
+                node.nodes.append(target.set_lineno(node.lineno))
         return node
 
 
@@ -174,33 +166,31 @@ def _sized(context, value):
     return checks.sized(value)
 
 
-def _count(length: int) -> None:
-    if getattr(_local, "deadline", None) is None:
-        return
-    _local.output += length
-    if _local.output > MAX_TEXT:
-        raise TooLarge(f"模板生成的内容超过 {MAX_TEXT:,} 个字符，已停止")
-
-
 @jinja2.pass_context
-def _out(context, value):
-    _count(len(value) if isinstance(value, str) else 0 if isinstance(value, (int, float)) else len(str(value)))
+def _out(context, value, static: int = 0):
+    """``value`` unchanged, its length and the ``static`` text around it added to this render's output."""
+    if getattr(_local, "deadline", None) is not None:
+        kind = type(value)
+        _local.output += static + (len(value) if kind is str or kind is Markup else
+                                   0 if kind is int or kind is float else len(str(value)))
+        if _local.output > MAX_TEXT:
+            raise TooLarge(f"模板生成的内容超过 {MAX_TEXT:,} 个字符，已停止")
     return value
 
 
-@jinja2.pass_context
-def _data(context, value):
-    _count(len(value))
-    return Markup(value)
-
-
-INTERNAL_FILTERS = {"sandbox_iter": _iterate, "sandbox_sized": _sized, "sandbox_out": _out, "sandbox_data": _data}
+INTERNAL_FILTERS = {"sandbox_iter": _iterate, "sandbox_sized": _sized, "sandbox_out": _out}
 
 
 class LimitedTemplate(jinja2.Template):
+    """Every render and stream runs under ``limits()``."""
+
     def render(self, *args, **kwargs) -> str:
         with limits():
             return super().render(*args, **kwargs)
+
+    def generate(self, *args, **kwargs):
+        with limits():
+            yield from super().generate(*args, **kwargs)
 
 
 class SandboxEnvironment(ImmutableSandboxedEnvironment):
@@ -208,7 +198,6 @@ class SandboxEnvironment(ImmutableSandboxedEnvironment):
 
     intercepted_binops = frozenset({"+", "*", "**", "%"})
     template_class = LimitedTemplate
-    concat = staticmethod(_bounded_concat)
 
     def __init__(self, filters: dict | None = None, **options):
         options.setdefault("undefined", jinja2.StrictUndefined)
