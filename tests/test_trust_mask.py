@@ -190,3 +190,20 @@ def test_hostile_cells_masked_in_every_format(tmp_path):
                               str(tmp_path / "full")], catch_exceptions=False)
     full = plain(text_of(next((tmp_path / "full").rglob("*.xlsx"))))
     assert all(s in full for s in secrets)
+
+
+def test_mask_in_the_project_config(tmp_path):
+    """`mask: true` in publisher.yaml masks like --mask (SPEC §3); a value that is no boolean is an error."""
+    project = tmp_path / "project"
+    project.mkdir()
+    shutil.copy(HOSTILE, project / "admissions.xlsx")
+    shutil.copy(DATA / "good" / "catalog.yaml", project / "catalog.yaml")
+    (project / "publisher.yaml").write_text("city: 济南市\nyear: 2019\nmask: true\n", "utf-8")
+    result = CliRunner().invoke(main, ["build", str(project), "-o", str(tmp_path / "o"), "--format", "xlsx"],
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert "未知的配置项" not in result.output
+    assert assert_no_number(tmp_path / "o", numbers_in_cells(HOSTILE)) >= 2
+    (project / "publisher.yaml").write_text("city: 济南市\nmask: 是\n", "utf-8")
+    result = CliRunner().invoke(main, ["check", str(project)], catch_exceptions=False)
+    assert result.exit_code == 1 and "publisher.yaml:2: 错误: mask 应为 true 或 false" in result.output, result.output

@@ -58,6 +58,7 @@ class _Inline:
 
 
 def render_all(plan, out, prefix: str, formats, labels: bool, mask: bool, workers=None, progress=None) -> list[str]:
+    mask = mask or getattr(plan.config, "mask", False)
     if mask:
         plan = plan.masked()
     settings = admissions_pdf.Settings.of(plan.config)

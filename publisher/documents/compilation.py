@@ -379,6 +379,7 @@ def build_project(project, out, prefix: str, formats, mask: bool, echo) -> list[
 
 def _write(comp: Compilation, config, out, prefix: str, formats, mask: bool) -> list[str]:
     from . import compilation_render as render
+    mask = mask or getattr(config, "mask", False)
     made = []
     makers = {"xlsx": render.xlsx_bytes, "docx": render.docx_bytes, "pdf": render.pdf_bytes}
     for fmt in ("xlsx", "docx", "pdf"):

@@ -243,6 +243,7 @@ def render_outputs(form_name, data, config, catalog, city, blank, mask, formats)
     """
     from . import form_render
     config = config or ProjectConfig()
+    mask = mask or config.mask
     renderers = {"xlsx": (form_render.xlsx_bytes, XLSX_BLANK_ROWS),
                  "docx": (form_render.docx_bytes, PRINT_BLANK_ROWS[form_name]),
                  "pdf": (form_render.pdf_bytes, PRINT_BLANK_ROWS[form_name])}
