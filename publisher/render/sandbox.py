@@ -24,7 +24,6 @@ finds the template file and line it happened on.
 from __future__ import annotations
 
 import functools
-import os
 import signal
 import threading
 import time
@@ -32,7 +31,6 @@ from contextlib import contextmanager
 
 import jinja2
 from jinja2 import nodes
-from jinja2.loaders import split_template_path
 from jinja2.runtime import LoopContext, Macro
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from jinja2.visitor import NodeTransformer
@@ -40,10 +38,10 @@ from markupsafe import Markup
 
 from . import sandbox_checks as checks
 from .sandbox_checks import MAX_TEXT, TemplateLimit, TooLarge
+from .template_files import ConfinedLoader, TemplateRefused, escapes, link_refused  # noqa: F401 (the sandbox's API)
 
 SECONDS = 10.0                      # wall time of one render
 MAX_DEPTH = 50                      # nested macro calls and recursive loops
-MAX_TEMPLATE_BYTES = 5 * 1024 * 1024
 
 # What a template can make go wrong; the callers turn these into located RenderErrors.
 FAILURES = (jinja2.TemplateError, TypeError, ValueError, ArithmeticError, LookupError, AttributeError,
@@ -58,14 +56,6 @@ class TooSlow(TemplateLimit):
 
 class TooDeep(TemplateLimit):
     pass
-
-
-class TemplateRefused(TemplateLimit):
-    """A template file the loader will not read; ``path`` is the file."""
-
-    def __init__(self, message: str, path: str | None = None):
-        super().__init__(message)
-        self.path = path
 
 
 # ---------------------------------------------------------------- time and depth
@@ -260,57 +250,6 @@ def environment(loader: jinja2.BaseLoader | None = None, filters: dict | None = 
                 **options) -> SandboxEnvironment:
     """A new hardened environment; ``options`` are Jinja2's (``trim_blocks``…), ``filters`` extra filters."""
     return SandboxEnvironment(loader=loader, filters=filters, **options)
-
-
-# ---------------------------------------------------------------- files
-class ConfinedLoader(jinja2.BaseLoader):
-    """Templates from ``folders`` (first match wins); no name with ``..``, no file whose real path leaves its folder."""
-
-    def __init__(self, folders):
-        self.folders = [os.fspath(f) for f in folders]
-
-    def get_source(self, environment, template):
-        if ".." in template.replace("\\", "/").split("/"):
-            raise TemplateRefused(f"模板名“{template}”含有“..”，已拒绝")
-        pieces = split_template_path(template)
-        for folder in self.folders:
-            path = os.path.normpath(os.path.join(folder, *pieces))
-            if not os.path.lexists(path):
-                continue
-            real = escapes(path, folder)
-            if real:
-                raise TemplateRefused(link_refused(template, real), path)
-            real = os.path.realpath(path)
-            if not os.path.isfile(real):
-                continue
-            with open(real, "rb") as handle:
-                data = handle.read(MAX_TEMPLATE_BYTES + 1)
-            if len(data) > MAX_TEMPLATE_BYTES:
-                raise TemplateRefused(f"模板文件“{template}”超过 {MAX_TEMPLATE_BYTES // 1024 // 1024} MB，已拒绝", path)
-            try:
-                text = data.decode("utf-8-sig")
-            except UnicodeDecodeError:
-                raise TemplateRefused(f"模板文件“{template}”不是 UTF-8 编码的文本，已拒绝", path) from None
-            mtime = os.path.getmtime(real)
-            return text, path, lambda: _same_mtime(real, mtime)
-        raise jinja2.TemplateNotFound(template)
-
-
-def _same_mtime(path: str, mtime: float) -> bool:
-    try:
-        return os.path.getmtime(path) == mtime
-    except OSError:
-        return False
-
-
-def escapes(path, folder) -> str | None:
-    """The real path of ``path`` when, through links, it lies outside ``folder``; else None."""
-    real, base = os.path.realpath(path), os.path.realpath(folder)
-    return real if os.path.commonpath([real, base]) != base else None
-
-
-def link_refused(name, real: str) -> str:
-    return f"模板文件“{name}”是指向模板文件夹之外（{real}）的链接，已拒绝"
 
 
 # ---------------------------------------------------------------- messages
