@@ -58,6 +58,8 @@ def refusal(text: str, **context) -> tuple[type, str]:
      "模板生成的内容超过"),
     ("{% set s = 'x' * 1000000 %}{% set big %}{% for i in range(100000) %}{{ s }}{% endfor %}{% endset %}",
      sandbox.TooLarge, "模板生成的内容超过"),
+    ("{% set ns = namespace(l=[]) %}{% for i in range(1000) %}{% set ns.l = ns.l + ['x' * 4000000 ~ i] %}"
+     "{% endfor %}", sandbox.TooLarge, "模板在一次生成中创建的内容超过"),
     # recursion
     ("{% macro f() %}{{ f() }}{% endmacro %}{{ f() }}", sandbox.TooDeep, "嵌套超过 50 层"),
     ("{% for x in [1] recursive %}{{ loop([1]) }}{% endfor %}", sandbox.TooDeep, "嵌套超过 50 层"),

@@ -10,8 +10,8 @@ Templates are input like any other (a school's ``letter.docx``, an office's
   an empty body is stopped too), call, attribute and item lookup, operator and
   filter; on a process's main thread a SIGALRM timer backs it up.  The
   checks need no signal, so they work in worker processes and in any thread.
-- **size**: the output and every value a template makes are bounded, and
-  operators that multiply (``'x'*10**10``, ``10**10**10``) are refused before they
+- **size**: the output, every value a template makes and all of them added up are bounded, and
+  operators that multiply (``'x'*10**10``, ``10**(10**10)``) are refused before they
   allocate (``sandbox_checks``).
 - **depth**: macros and recursive loops nest at most ``MAX_DEPTH`` deep.
 - **files**: ``ConfinedLoader`` reads no file outside its folders (no ``..``, no
@@ -42,6 +42,7 @@ from .template_files import ConfinedLoader, TemplateRefused, escapes, link_refus
 
 SECONDS = 10.0                      # wall time of one render
 MAX_DEPTH = 50                      # nested macro calls and recursive loops
+MAX_MADE = 128 * 1024 * 1024        # characters of all the strings one render makes, added up
 
 # What a template can make go wrong; the callers turn these into located RenderErrors.
 FAILURES = (jinja2.TemplateError, TypeError, ValueError, ArithmeticError, LookupError, AttributeError,
@@ -72,7 +73,8 @@ def limits(seconds: float | None = None):
         yield
         return
     seconds = seconds or SECONDS
-    _local.deadline, _local.seconds, _local.depth, _local.output = time.monotonic() + seconds, seconds, 0, 0
+    _local.deadline, _local.seconds = time.monotonic() + seconds, seconds
+    _local.depth = _local.output = _local.made = 0
     armed = _arm(seconds + 1)
     try:
         yield
@@ -151,9 +153,20 @@ def _iterate(context, iterable):
         yield item
 
 
+def _made(value):
+    """``value`` once it is within the size limits; the strings a render makes are added up (``MAX_MADE``),
+    so a template cannot keep many large values alive at once."""
+    checks.sized(value)
+    if isinstance(value, (str, bytes)) and getattr(_local, "deadline", None) is not None:
+        _local.made += len(value)
+        if _local.made > MAX_MADE:
+            raise TooLarge(f"模板在一次生成中创建的内容超过 {MAX_MADE:,} 个字符，已停止")
+    return value
+
+
 @jinja2.pass_context
 def _sized(context, value):
-    return checks.sized(value)
+    return _made(value)
 
 
 @jinja2.pass_context
@@ -212,7 +225,7 @@ class SandboxEnvironment(ImmutableSandboxedEnvironment):
     def call_binop(self, context, operator, left, right):
         _tick()
         checks.check_binop(operator, left, right)
-        return checks.sized(super().call_binop(context, operator, left, right))
+        return _made(super().call_binop(context, operator, left, right))
 
     def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 (Jinja2's own signature)
         _tick()
@@ -224,7 +237,7 @@ class SandboxEnvironment(ImmutableSandboxedEnvironment):
                 _local.depth -= 1
                 raise TooDeep(f"模板的宏或递归循环嵌套超过 {MAX_DEPTH} 层（可能是无限递归），已拒绝")
         try:
-            return checks.sized(super().call(__context, __obj, *args, **kwargs))
+            return _made(super().call(__context, __obj, *args, **kwargs))
         finally:
             if nested:
                 _local.depth -= 1
@@ -242,7 +255,7 @@ def _guard_filter(name: str, func):
         if before is not None:
             env = getattr(args[0], "environment", args[0]) if offset else None
             before(env, *args[offset:], **kwargs)
-        return checks.sized(func(*args, **kwargs))
+        return _made(func(*args, **kwargs))
     return guarded
 
 
