@@ -95,7 +95,7 @@ def build_all(folder: Path, out: Path, formats, mask: bool = False, echo=print) 
     made = []
     with OutputFolder(out, sources) as folder_out:
         for prefix, project, _ in projects:
-            project.config.mask = mask
+            project.config.mask = mask or project.config.mask
             for module in _builders():
                 made += module.build_project(project, folder_out, prefix, formats, mask, echo)
     return len(made)

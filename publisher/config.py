@@ -65,7 +65,7 @@ def config_from_yaml(data, path: Path, display: str, findings: Findings) -> Proj
     def loc(mapping: LDict, key: str) -> Location:
         return Location(display, line=mapping.line_of(key))
 
-    known = {"issuer", "city", "year", "contact", "fonts", "templates", "layout"}
+    known = {"issuer", "city", "year", "contact", "fonts", "templates", "layout", "mask"}
     for key in data:
         if key not in known:
             findings.warning(loc(data, key), "config.unknown_key",
@@ -98,6 +98,11 @@ def config_from_yaml(data, path: Path, display: str, findings: Findings) -> Proj
                                  f"{key} 指定的文件夹“{value}”不存在，将使用内置{'字体' if key == 'fonts' else '模板'}", key)
             else:
                 setattr(config, key, folder)
+    if data.get("mask") is not None:
+        if isinstance(data.get("mask"), bool):
+            config.mask = data.get("mask")
+        else:
+            findings.error(loc(data, "mask"), "config.invalid", "mask 应为 true 或 false", "mask")
     layout = data.get("layout")
     if isinstance(layout, LDict):
         for key, value in layout.items():

@@ -10,7 +10,7 @@ import openpyxl
 
 from conftest import DATA, ROOT, make_id, write_rows
 from publisher.cli import main
-from publisher.domain.people import mask_id
+from publisher.domain.people import mask_text
 
 A1_HEAD2 = ["当年招收建档立卡贫困家庭子女人数（人）", "建档立卡贫困\n家庭子女在校生人数（人）",
             "建档立卡贫困\n家庭子女毕业生人数（人）", "建档立卡贫困家庭子女毕业生就业人数（人）",
@@ -195,7 +195,7 @@ def test_mask_hides_ids_and_phones_everywhere(runner, tmp_path):
     for _, _, id_no, phone in people:
         for text in (xlsx, docx_text, pdf):
             assert id_no not in text and phone not in text
-            assert mask_id(id_no) in text
+            assert mask_text(id_no) in text
     assert "138****0001" in pdf
 
 

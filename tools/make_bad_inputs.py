@@ -196,6 +196,7 @@ def corpus() -> dict[str, bytes]:
     files["registrations_wrong_school.xlsx"] = registrations([person(1, school="不存在的技工学校")])
     files.update(issue11_bombs())
     files.update(_names_and_outputs())
+    files.update(_issue11_templates())
     return files
 
 
@@ -365,6 +366,48 @@ def _serial_dates_workbook() -> bytes:
     wb.save(buffer)
     from datetime import datetime
     return normalise_zip(buffer.getvalue(), datetime(2019, 6, 10))
+
+
+# --- issue 11: templates ---
+# Hostile letter templates (docx/letter.docx of a project's templates: folder) and cells that hide
+# several phone or ID numbers (for --mask).  Symlinked templates cannot live in git: tests make them.
+TEMPLATE_ATTACKS = {
+    "rce": ("{% for c in ''.__class__.__mro__[1].__subclasses__() %}{% if c.__name__=='_wrap_close' %}"
+            "{{ c.__init__.__globals__['popen']('touch publisher_pwned; id').read() }}{% endif %}{% endfor %}"),
+    "loop": "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}",
+    "bomb": "{{ 'x'*10**10 }}",
+    "recursion": "{% macro f() %}{{ f() }}{% endmacro %}{{ f() }}",
+}
+HOSTILE_PHONES = ("13812345678/13912345678", "13711112222（父）", "0531-86000000转123，13612345678",
+                  "+86 135-1234-5678", "１３３１２３４５６７８")
+
+
+def letter_template(attack: str, where: str = "body") -> bytes:
+    """The built-in letter template with ``attack`` as an extra paragraph (or as its page header)."""
+    from docx import Document
+    from datetime import datetime
+    document = Document(str(ROOT / "templates" / "docx" / "letter.docx"))
+    if where == "header":
+        document.sections[0].header.paragraphs[0].text = attack
+    else:
+        document.add_paragraph(attack)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return normalise_zip(buffer.getvalue(), datetime(2019, 6, 10))
+
+
+def _issue11_templates() -> dict[str, bytes]:
+    files = {f"template_letter_{name}.docx": letter_template(text) for name, text in TEMPLATE_ATTACKS.items()}
+    files["template_letter_header_rce.docx"] = letter_template(TEMPLATE_ATTACKS["rce"], "header")
+    header = REG_HEADER + ["录取院校", "录取专业"]
+    rows = []
+    for n, phone in enumerate(HOSTILE_PHONES, 1):
+        row = person(n)
+        row[6] = phone
+        row[7] = f"济南市平阴县书院村{n}号（家长电话1351234{n:04d}，身份证{make_id(n + 50)}）"
+        rows.append(row + [SCHOOLS[0], "数控加工"])
+    files["admissions_hostile_numbers.xlsx"] = workbook_bytes([header, *rows], "济南技师学院录取名单")
+    return files
 
 
 def main(argv: list[str]) -> int:

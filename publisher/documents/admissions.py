@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..errors import CheckFailed, Findings, UsageError
@@ -65,6 +65,11 @@ class Letter:
     def context(self) -> dict:
         return self.__dict__
 
+    def masked(self) -> "Letter":
+        """This letter with every ID and phone number in its personal fields masked (``--mask``)."""
+        from ..domain.people import mask_text
+        return replace(self, id_no=mask_text(self.id_no), phone=mask_text(self.phone), home=mask_text(self.home))
+
 
 @dataclass
 class SchoolBatch:
@@ -88,6 +93,11 @@ class Plan:
     @property
     def total(self) -> int:
         return sum(len(s.letters) for s in self.schools)
+
+    def masked(self) -> "Plan":
+        """The same plan with every letter masked, so no template (the school's own either) sees a whole number."""
+        schools = [replace(s, letters=[l.masked() for l in s.letters]) for s in self.schools]
+        return replace(self, schools=schools)
 
 
 # ---------------------------------------------------------------- planning

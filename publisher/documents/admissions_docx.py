@@ -8,6 +8,7 @@ parts.  ``student_docx`` then only substitutes XML-escaped values into
 from __future__ import annotations
 
 import io
+import os
 import re
 import struct
 import zipfile
@@ -17,6 +18,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from ..errors import RenderError
+from ..render import docx_template, sandbox
 from ..render.html import builtin_templates
 from ..render.package import build_date
 
@@ -57,30 +59,33 @@ class DocxKit:
 
 
 def template_path(config) -> Path:
-    user = Path(config.templates) / TEMPLATE if config is not None and config.templates else None
-    return user if user is not None and user.is_file() else builtin_templates() / TEMPLATE
+    """The project's ``docx/letter.docx`` (never through a link that leads out of its folder), else the built-in."""
+    if config is not None and config.templates:
+        user = Path(config.templates) / TEMPLATE
+        if os.path.lexists(user):
+            real = sandbox.escapes(user, config.templates)
+            if real:
+                raise RenderError(f"{user}: 错误: {sandbox.link_refused(TEMPLATE, real)}")
+            if user.is_file():
+                return user
+    return builtin_templates() / TEMPLATE
 
 
 def prepare(config, date=None) -> DocxKit:
     """Render the letter template once with tokens; the seal goes over the signature."""
     from docx import Document
-    from docxtpl import DocxTemplate
     from ..render.docx import document_bytes
     from ..render.seal import docx_seal
     path = template_path(config)
-    try:
-        tpl = DocxTemplate(str(path))
-        unknown = set(tpl.get_undeclared_template_variables()) - set(FIELDS)
-        if unknown:
-            raise RenderError(f"{path}: 错误: 模板使用了不存在的变量 {'、'.join(sorted(unknown))}；"
-                              f"可用的有 {'、'.join(FIELDS)}")
-        tpl.render({f: f"@@{f}@@" for f in FIELDS}, autoescape=True)
-        buffer = io.BytesIO()
-        tpl.save(buffer)
-    except RenderError:
-        raise
-    except Exception as exc:  # a user's template that docxtpl cannot render
-        raise RenderError(f"{path}: 错误: 通知书模板无法生成（{type(exc).__name__}: {exc}）")
+    env = sandbox.environment()
+    tpl = docx_template.load(path)
+    unknown = docx_template.variables(tpl, env) - set(FIELDS)
+    if unknown:
+        raise RenderError(f"{path}: 错误: 模板使用了不存在的变量 {'、'.join(sorted(unknown))}；"
+                          f"可用的有 {'、'.join(FIELDS)}")
+    docx_template.render(tpl, {f: f"@@{f}@@" for f in FIELDS}, path, env)
+    buffer = io.BytesIO()
+    tpl.save(buffer)
     document = Document(io.BytesIO(buffer.getvalue()))
     layout = config.layout if config is not None else None
     signature = [p for p in document.paragraphs if p.text.strip() == "@@school@@"]

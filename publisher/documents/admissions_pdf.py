@@ -86,11 +86,12 @@ def merge(chunks, title: str, date=None, pages: int | None = None) -> bytes:
 
 def labels_pdf(letters, settings: Settings, mask: bool, date=None) -> bytes:
     """Mailing labels, 2 × 7 per A4 sheet: 家庭详细地址, name, phone."""
-    from ..domain.people import mask_phone
+    from ..domain.people import mask_text
     from ..render import fonts
     from ..render.html import render
     from ..render.pdf import html_to_pdf
-    rows = [{"name": l.name, "address": l.home, "phone": mask_phone(l.phone) if mask and l.phone else l.phone,
+    show = mask_text if mask else (lambda value: value)
+    rows = [{"name": l.name, "address": show(l.home), "phone": show(l.phone),
              "number": l.number, "school": l.school} for l in letters]
     pages = [rows[i:i + LABELS_PER_PAGE] for i in range(0, len(rows), LABELS_PER_PAGE)]
     html = render("html/letter_labels.html.j2", {"pages": pages, "fonts_css": fonts.css(settings.fonts)},

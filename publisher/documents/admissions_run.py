@@ -59,6 +59,9 @@ class _Inline:
 
 
 def render_all(plan, out, prefix: str, formats, labels: bool, mask: bool, workers=None, progress=None) -> list[str]:
+    mask = mask or getattr(plan.config, "mask", False)
+    if mask:
+        plan = plan.masked()
     settings = admissions_pdf.Settings.of(plan.config)
     kit = admissions_docx.prepare(plan.config, plan.date) if "docx" in formats else None
     workers = workers or min(2, os.cpu_count() or 1)

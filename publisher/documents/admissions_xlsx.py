@@ -4,7 +4,7 @@ from __future__ import annotations
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 
-from ..domain.people import mask_id, mask_phone
+from ..domain.people import mask_text
 from ..render.xlsx import new_cell, print_landscape, workbook_bytes
 
 THIN = Side(style="thin", color="000000")
@@ -52,9 +52,9 @@ def roster_xlsx(school: str, letters, mask: bool, date=None) -> bytes:
     wb = Workbook(write_only=True)
     ws = _sheet(wb, "录取名单", ROSTER, f"{school}录取名单（共{len(letters)}人）")
     for i, l in enumerate(letters, 1):
-        id_no = mask_id(l.id_no) if mask else l.id_no
-        phone = mask_phone(l.phone) if mask and l.phone else l.phone
-        values = (i, l.number, l.name, l.gender, l.ethnicity, id_no, l.card_no, phone, l.home, l.major,
+        id_no, phone, home = (mask_text(l.id_no), mask_text(l.phone), mask_text(l.home)) if mask else \
+            (l.id_no, l.phone, l.home)
+        values = (i, l.number, l.name, l.gender, l.ethnicity, id_no, l.card_no, phone, home, l.major,
                   l.level, int(l.years) if l.years.isdigit() else l.years, l.report_date)
         ws.append([_cell(ws, v, align=LEFT if c[0] == "家庭详细地址" else CENTRE, text=c[2])
                    for v, c in zip(values, ROSTER)])

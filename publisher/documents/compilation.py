@@ -390,6 +390,7 @@ def build_project(project, out, prefix: str, formats, mask: bool, echo) -> list[
 
 def _write(comp: Compilation, config, out, prefix: str, formats, mask: bool) -> list[str]:
     from . import compilation_render as render
+    mask = mask or getattr(config, "mask", False)
     made = []
     stem, _ = out.names(prefix).claim(comp.stem)
     makers = {"xlsx": render.xlsx_bytes, "docx": render.docx_bytes, "pdf": render.pdf_bytes}

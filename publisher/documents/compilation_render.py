@@ -10,7 +10,7 @@ import base64
 import io
 
 from ..domain.models import COUNT_FIELDS
-from ..domain.people import mask_id
+from ..domain.people import mask_text
 from ..render import fonts
 from ..text import cn_date
 from .compilation import STATUS_TEXT, Compilation, rate_text, rate_value
@@ -107,13 +107,8 @@ def registration_tables(comp: Compilation, mask: bool):
     dups = []
     for f in comp.duplicates_across():
         message = comp.shown(f.message)
-        dups.append([comp.shown(str(f.location)), message if not mask else _mask_message(message)])
+        dups.append([comp.shown(str(f.location)), message if not mask else mask_text(message)])
     return by_city, by_school, dups
-
-
-def _mask_message(text: str) -> str:
-    import re
-    return re.sub(r"\d{17}[\dXx]", lambda m: mask_id(m.group()), text)
 
 
 def chart_picture(comp: Compilation, config) -> bytes:

@@ -33,7 +33,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from ..config import ProjectConfig
-from ..domain.people import mask_id, mask_phone
+from ..domain.people import mask_text
 from ..errors import UsageError
 from ..names import clash_text, safe_name
 from ..text import cn_date
@@ -91,6 +91,7 @@ A2_XLSX_ONLY = (
     Col("town", "乡镇（街道）", 0, 12),
     Col("village", "村（社区）", 0, 12),
 )
+MASKED = ("id_no", "phone", "address")       # --mask: every ID and phone number in these cells
 
 
 @dataclass
@@ -199,10 +200,8 @@ def build_form(form: str, data=None, config: ProjectConfig | None = None, city: 
             value = getattr(item, col.key)
             if col.kind == "int":
                 value = value or 0
-            elif mask and col.key == "id_no" and value:
-                value = mask_id(value)
-            elif mask and col.key == "phone" and value:
-                value = mask_phone(value)
+            elif mask and col.key in MASKED and value:
+                value = mask_text(value)
             row.append(value if value is not None else "")
         result.rows.append(row)
     result.total = ["总计"] + [None] * (len(columns) - 1)
@@ -253,6 +252,7 @@ def render_outputs(form_name, data, config, catalog, city, blank, mask, formats)
     """
     from . import form_render
     config = config or ProjectConfig()
+    mask = mask or config.mask
     renderers = {"xlsx": (form_render.xlsx_bytes, XLSX_BLANK_ROWS),
                  "docx": (form_render.docx_bytes, PRINT_BLANK_ROWS[form_name]),
                  "pdf": (form_render.pdf_bytes, PRINT_BLANK_ROWS[form_name])}

@@ -136,10 +136,9 @@ def context(notice: Notice, config, project=None, banji=None, room: float | None
 
 
 def _render(html: str, base_url: str | None):
-    from weasyprint import HTML
-    from ..render.pdf import _quiet, font_config
+    from ..render.pdf import _quiet, render_document
     _quiet()
-    return HTML(string=html, base_url=base_url).render(font_config=font_config())
+    return render_document(html, base_url)
 
 
 def _boxes(box):

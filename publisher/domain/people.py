@@ -92,10 +92,44 @@ def phone_ok(value: str) -> bool:
     return bool(MOBILE.match(text) or LANDLINE.match(text))
 
 
-def mask_id(id_no: str) -> str:
-    """370102********123X: region kept, birth date and sequence hidden."""
-    return id_no[:6] + "*" * 8 + id_no[14:] if len(id_no) == 18 else "*" * len(id_no)
+# Masking (SPEC §6): every ID number and phone number anywhere in a text, the rest kept.
+# Full-width digits count too: matching runs on a copy with them folded to ASCII (same length).
+_FOLD = str.maketrans("０１２３４５６７８９Ｘｘ－（）＋", "0123456789Xx-()+")
+_NUMBER = re.compile(
+    r"(?<![0-9])(?:"
+    r"(?P<id18>[0-9]{17}[0-9Xx])"
+    r"|(?P<id15>[0-9]{15})"
+    r"|(?P<mobile>(?:(?:\+|00)86[- ]?)?1[3-9][0-9](?:[- ]?[0-9]{4}){2})"
+    r"|(?P<landline>(?:\(0[0-9]{2,3}\)|0[0-9]{2,3})[- ]?[0-9]{7,8})"
+    r"|(?P<run>[0-9]{7,})"
+    r")(?![0-9])")
 
 
-def mask_phone(phone: str) -> str:
-    return phone[:3] + "****" + phone[7:] if len(phone) == 11 else phone[:-4] + "****" if len(phone) > 4 else phone
+def mask_text(text: str) -> str:
+    """``text`` with every ID and phone number in it masked: 370102********123X, 138****5678, 0531-8600****.
+
+    Old 15-digit IDs keep region and sequence (370102******123); any other run of
+    7 or more digits (numbers written together, a landline without area code)
+    hides its last four digits, and a run of 11 or more everything but its first three
+    and last four.
+    """
+    if not text:
+        return text
+    text = str(text)
+    chars, folded = list(text), text.translate(_FOLD)
+    for match in _NUMBER.finditer(folded):
+        kind = match.lastgroup
+        digits = [i for i in range(match.start(), match.end()) if folded[i] in "0123456789Xx"]
+        if kind == "id18":
+            hidden = digits[6:14]
+        elif kind == "id15":
+            hidden = digits[6:12]
+        elif kind == "mobile":
+            hidden = digits[-8:-4]
+        elif kind == "run" and len(digits) >= 11:
+            hidden = digits[3:-4]
+        else:
+            hidden = digits[-4:]
+        for i in hidden:
+            chars[i] = "*"
+    return "".join(chars)
