@@ -56,18 +56,18 @@ class DocxKit:
         return body
 
 
-def template_path(config) -> Path:
-    user = Path(config.templates) / TEMPLATE if config is not None and config.templates else None
+def template_path(options) -> Path:
+    user = Path(options.templates) / TEMPLATE if options.templates else None
     return user if user is not None and user.is_file() else builtin_templates() / TEMPLATE
 
 
-def prepare(config, date=None) -> DocxKit:
+def prepare(options, date=None) -> DocxKit:
     """Render the letter template once with tokens; the seal goes over the signature."""
     from docx import Document
     from docxtpl import DocxTemplate
     from ..render.docx import document_bytes
     from ..render.seal import docx_seal
-    path = template_path(config)
+    path = template_path(options)
     try:
         tpl = DocxTemplate(str(path))
         unknown = set(tpl.get_undeclared_template_variables()) - set(FIELDS)
@@ -82,17 +82,16 @@ def prepare(config, date=None) -> DocxKit:
     except Exception as exc:  # a user's template that docxtpl cannot render
         raise RenderError(f"{path}: 错误: 通知书模板无法生成（{type(exc).__name__}: {exc}）")
     document = Document(io.BytesIO(buffer.getvalue()))
-    layout = config.layout if config is not None else None
+    layout = options.layout
     signature = [p for p in document.paragraphs if p.text.strip() == "@@school@@"]
-    seal = getattr(getattr(config, "issuer", None), "seal", "placeholder")
-    if signature and seal != "none":
-        diameter = float(getattr(layout, "seal_mm", 42) or 42)
+    if signature and options.sealed:
+        diameter = layout.seal_mm
         section = document.sections[0]
         text_width = (section.page_width - section.left_margin - section.right_margin) / 36000
         indent = (signature[-1].paragraph_format.left_indent or 0) / 36000
         centre = indent + (text_width - indent) / 2
         docx_seal(signature[-1], diameter, centre - diameter / 2, -diameter / 2 + 4,
-                  color=getattr(layout, "red", "#E8380D"), image=config.seal_image() if config else None)
+                  color=layout.red, image=options.seal_image)
     data = document_bytes(document, date)
     parts = []
     xml = ""
@@ -104,8 +103,7 @@ def prepare(config, date=None) -> DocxKit:
                 parts.append((info.filename, None))
             else:
                 parts.append((info.filename, content))
-    paper = getattr(layout, "paper", "A4") if layout is not None else "A4"
-    xml = _paper(xml, str(paper).upper())
+    xml = _paper(xml, layout.paper)
     xml = SEAL_IDS.sub(lambda m: m.group(1) + "@@sid@@", xml)
     xml = re.sub(r'relativeHeight="\d+"', 'relativeHeight="251659264"', xml)
     xml = re.sub(r"z-index:\d+", "z-index:251659264", xml)
