@@ -94,9 +94,10 @@ def naive(adm: Path, cat: Path, sample: int) -> float:
     """Seconds per letter the naive way: docxtpl render + WeasyPrint call per student."""
     from docxtpl import DocxTemplate
     from publisher.documents import admissions, admissions_docx, admissions_pdf
-    from publisher.project import load_project, run_checks
+    from publisher.checks import check_project
+    from publisher.project import load_project
     project = load_project([adm, cat])
-    findings = run_checks(project)
+    findings = check_project(project)
     plan = admissions.plan(project, findings)
     letters = [l for b in plan.schools for l in b.letters][:sample]
     settings = admissions_pdf.Settings.of(plan.config)

@@ -22,13 +22,14 @@ sys.path.insert(0, str(ROOT / "tools"))
 
 
 def measure(path: Path) -> dict:
-    from publisher.project import load_project, run_checks
+    from publisher.checks import check_project
+    from publisher.project import load_project
     base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     start = time.perf_counter()
     project = load_project([path])
     read = time.perf_counter() - start
     start = time.perf_counter()
-    findings = run_checks(project)
+    findings = check_project(project)
     check = time.perf_counter() - start
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return {"rows": len(project.sources[0].model.rows), "read_s": read, "check_s": check,

@@ -1,13 +1,19 @@
-"""The rules of SPEC §4, on models read from sources; each finding is located."""
+"""The rules of SPEC §4, on models read from sources; each finding is located.
+
+``check_project`` is the whole verdict: every rule any command applies runs
+here, so what ``publisher check`` passes, every build renders.
+"""
 from __future__ import annotations
 
-import datetime as dt
 import calendar
+import datetime as dt
+from pathlib import Path
 
 from .domain import people as rules
 from .domain.models import (AFFILIATIONS, CATEGORIES, COUNT_FIELDS, COUNT_TITLES, LEVELS,
                             SCHOOL_TYPES, Catalog, PersonList, Progress)
-from .errors import Findings
+from .domain.notice import FORMS, SEAL_CHOICES, Attachment, Notice, number_problems
+from .errors import Findings, Location, UsageError
 from .text import cn_date
 
 PERSON_REQUIRED = {"name": "姓名", "gender": "性别", "ethnicity": "民族", "card_no": "扶贫卡编号",
@@ -212,3 +218,151 @@ def check_registry(people: PersonList, registry: list, findings: Findings) -> No
         if entry.name and person.name and entry.name != person.name:
             findings.error(person.loc("name"), "registry.name",
                            f"姓名“{person.name}”与名单不符，名单中该身份证号的姓名为“{entry.name}”（{entry.location}）", "name")
+
+
+# ---------------------------------------------------------------- notices
+
+def check_notice(notice: Notice, findings: Findings) -> None:
+    """SPEC §4: title, issuer and date required; 发文字号 form; seal; attachments well formed."""
+    if not notice.title:
+        findings.error(notice.loc("title"), "notice.title_missing", "公文缺少标题（title），请填写，如：关于……的通知",
+                       "title")
+    if not notice.issuers:
+        findings.error(notice.loc("issuers"), "notice.issuer_missing",
+                       "公文缺少发文机关（issuers），请填写，如：issuers: [山东省人力资源和社会保障厅]", "issuers")
+    if notice.date is None and not _has_error(findings, notice.loc("date")):
+        findings.error(notice.loc("date"), "notice.date_missing",
+                       "公文缺少成文日期（date），请填写，如：date: 2017-12-23", "date")
+    if notice.number:
+        problem = number_problems(notice.number)
+        if problem:
+            findings.error(notice.loc("number"), "notice.number_format", problem, "number")
+    if notice.seal not in SEAL_CHOICES:
+        image = notice.seal_image()
+        if image is None or not image.is_file():
+            findings.error(notice.loc("seal"), "notice.seal_missing",
+                           f"印章图片“{notice.seal}”不存在；seal 应为 placeholder、none 或已授权印章图片的路径", "seal")
+    if notice.date and notice.printed_on and notice.printed_on < notice.date:
+        findings.warning(notice.loc("printed_on"), "notice.printed_before",
+                         "印发日期早于成文日期，请核对", "printed_on")
+    if notice.enclosure is not None and not notice.enclosure.title:
+        findings.error(notice.enclosure.loc("title") if "title" in notice.enclosure.cells else notice.enclosure.location,
+                       "notice.enclosure_title", "印发的文件（enclosure）缺少标题 title", "enclosure")
+    for att in notice.all_attachments:
+        _check_attachment(att, findings)
+
+
+def _has_error(findings: Findings, location: Location) -> bool:
+    return any(f.location == location and f.is_error for f in findings)
+
+
+def _check_attachment(att: Attachment, findings: Findings) -> None:
+    if not att.title:
+        findings.error(att.location, "notice.attachment_title", "附件缺少标题 title", "attachments")
+    kinds = [k for k in ("form", "table", "body") if getattr(att, k)]
+    if att.form and att.form not in FORMS:
+        findings.error(att.loc("form"), "notice.attachment_form",
+                       f"附件表格“{att.form}”未知；form 应为 attachment1（进展情况表）或 attachment2（登记汇总表）", "form")
+    if len(kinds) > 1:
+        findings.warning(att.location, "notice.attachment_kind",
+                         "附件同时写了 " + "、".join(kinds) + "，只使用第一个（form > table > body）", "attachments")
+    if att.data and not att.form:
+        findings.warning(att.loc("data"), "notice.attachment_data", "data 只用于内置表格（form），已忽略", "data")
+
+
+# ---------------------------------------------------------------- admissions
+
+def check_admission_numbers(people: PersonList, findings: Findings) -> None:
+    """录取编号 typed in the list are unique within a school (letters, rosters and labels key on them)."""
+    first: dict[tuple[str, str], object] = {}
+    for person in people.rows:
+        if not person.admission_no:
+            continue
+        key = (person.target_school, person.admission_no)
+        other = first.get(key)
+        if other is None:
+            first[key] = person
+            continue
+        findings.error(person.loc("admission_no"), "admission.duplicate_no",
+                       f"录取编号 {person.admission_no} 重复：与 {other.loc('admission_no')}（{other.name}）相同，"
+                       "同一学校的录取编号应各不相同", "admission_no")
+
+
+def check_admissions_against_catalog(people: PersonList, catalog: Catalog | None, findings: Findings) -> None:
+    """What letters need from the catalog: a report date and place for every student."""
+    if catalog is None:
+        return
+    by_school: dict[str, list] = {}
+    for person in people.rows:
+        by_school.setdefault(person.target_school, []).append(person)
+    for school in catalog.schools:
+        persons = by_school.get(school.name, [])
+        if persons and not (school.report_date or school.report_place) and \
+                any(not p.report_date or not p.report_place for p in persons):
+            findings.warning(school.location, "admission.report_missing",
+                             f"“{school.name}”有学生没有报到时间或报到地点，目录中该校也没有填写；"
+                             "通知书中将写“另行通知”", "report")
+
+
+# ---------------------------------------------------------------- the whole verdict
+
+def check_project(project, registry_path: Path | None = None) -> Findings:
+    """Every rule of SPEC §4 over a loaded project (its sources and its notices' attachment
+    sources); returns the project's findings, which reading has already begun to fill."""
+    findings = project.findings
+    for source in project.all_sources:
+        model = source.model
+        if source.kind == "catalog":
+            check_catalog(model, findings)
+        elif source.kind in ("registrations", "admissions"):
+            year = model.filled_on.year if model.filled_on else project.config.year
+            catalog = project.catalog_for(model.city, year)
+            check_people(model, findings, catalog)
+            if source.kind == "admissions":
+                check_admission_numbers(model, findings)
+                check_admissions_against_catalog(model, catalog, findings)
+        elif source.kind == "progress":
+            check_progress(model, findings)
+        elif source.kind == "notice":
+            check_notice(model, findings)
+    if registry_path is not None:
+        registry = _load_registry(Path(registry_path), findings)
+        if registry is not None:
+            for source in project.sources:
+                if source.kind in ("registrations", "admissions"):
+                    check_registry(source.model, registry, findings)
+    check_ids_across(project, findings)
+    from .glyphs import check_glyphs
+    check_glyphs(project, findings)
+    return findings
+
+
+def _load_registry(path: Path, findings: Findings):
+    from .errors import SourceError
+    from .sources import display_name, load_source
+    try:
+        source = load_source(path, display_name(path), kinds=("registry", "registrations"))
+    except SourceError as exc:
+        raise UsageError(f"--registry {exc.message}")
+    findings.extend(source.findings)
+    if source.kind == "registrations":
+        return list(source.model.rows)
+    return source.model
+
+
+def check_ids_across(project, findings: Findings) -> None:
+    """The same ID registered in two different sources (e.g. two cities) is an error."""
+    first = {}
+    for source in project.sources:
+        if source.kind != "registrations":
+            continue
+        for person in source.model.rows:
+            if not person.id_no:
+                continue
+            if person.id_no in first and first[person.id_no][0] is not source:
+                other_source, other = first[person.id_no]
+                findings.error(person.loc("id_no"), "id.duplicate_across",
+                               f"身份证号 {person.id_no}（{person.name}）已在 {other.loc('id_no')}"
+                               f"（{other_source.model.city or other_source.display}）登记，同一人不能在两处登记", "id_no")
+            else:
+                first.setdefault(person.id_no, (source, person))

@@ -1,6 +1,11 @@
 """The `publisher` command: parse options, call the library, print findings. Nothing more.
 
-Exit status: 0 clean (warnings allowed), 1 errors found, 2 bad usage.
+Exit status (README "Exit status"):
+  0  everything asked for was made (warnings allowed); ``check``: no errors
+  1  errors found: nothing was written (``check``: errors found)
+  2  bad usage: unknown command or option, missing file, a format the document cannot be made in
+  3  made, but some inputs were rejected: a compilation left out returns with errors (it lists them)
+  130 interrupted by Ctrl-C (143 SIGTERM, 129 SIGHUP): workers stopped, the output folder as it was
 """
 from __future__ import annotations
 
@@ -19,7 +24,7 @@ import click
 from . import __version__
 from .errors import CheckFailed, Findings, PublisherError, UsageError
 
-ALL_FORMATS = ("docx", "pdf", "xlsx", "html")
+EXIT_PARTIAL = 3
 
 
 def _echo_findings(findings: Findings, err: bool = True) -> None:
@@ -97,25 +102,27 @@ def guarded(fn):
     return wrapper
 
 
-def parse_formats(value: str | None, allowed=ALL_FORMATS) -> tuple[str, ...]:
-    if not value:
-        return tuple(allowed)
-    chosen = tuple(dict.fromkeys(v.strip().lower() for v in value.split(",") if v.strip()))
-    bad = [v for v in chosen if v not in ALL_FORMATS]
-    if bad:
-        raise UsageError(f"错误: 不认识的格式 {'、'.join(bad)}；可用的有 {','.join(ALL_FORMATS)}")
-    return chosen
+def _request(formats=None, mask=None, params=None, **more) -> "Request":
+    from .output import command_line
+    from .pipeline import Request
+    return Request(formats=formats, mask=mask or None, params=params or {}, command=command_line(),
+                   owner=command_line(omit=("out",)), **more)
 
 
-def checked(paths, registry=None, kinds=None, config=None, fatal=True):
-    """Load and check sources; print findings; raise CheckFailed when there are errors."""
-    from .project import load_project, run_checks
-    project = load_project(paths, config=config, kinds=kinds)
-    findings = run_checks(project, registry)
-    _echo_findings(findings)
-    if fatal and findings.has_errors:
-        raise CheckFailed("发现错误，未生成任何文件。请按上面的提示修改源文件后重试。")
-    return project
+def _show(result, out: Path, summary: str | None = None, list_files: bool = True) -> None:
+    """Findings (stderr), the run's notes, what was written; exit 1 when errors were found."""
+    _echo_findings(result.findings)
+    for note in result.notes:
+        click.echo(note, err=True)
+    if list_files and len(result.written) <= 30:
+        for rel in result.written:
+            click.echo(f"已生成 {Path(out) / rel}")
+    click.echo(summary or f"完成：在 {out} 中生成了 {len(result.written)} 个文件。")
+    if result.has_errors:
+        rejected = sorted({f.location.file for f in result.findings.errors})
+        click.echo(f"注意：{'、'.join(rejected)} 有错误，已在汇总表的报送情况中列出，未计入总计；"
+                   f"其余文件照常生成（退出码 {EXIT_PARTIAL}）。", err=True)
+        sys.exit(EXIT_PARTIAL)
 
 
 format_option = click.option("--format", "formats", default=None,
@@ -138,11 +145,10 @@ def main():
 @guarded
 def check(paths, as_json, registry):
     """检查源文件，不生成任何文件。"""
-    from .project import load_project, run_checks
+    from .pipeline import check as check_sources
     if registry is not None and not registry.exists():
         raise UsageError(f"{registry}: 错误: --registry 指定的文件不存在")
-    project = load_project(paths)
-    findings = run_checks(project, registry)
+    project, findings = check_sources(paths, registry)
     if as_json:
         click.echo(json.dumps([f.as_json() for f in findings.sorted()], ensure_ascii=False, indent=2))
     else:
@@ -160,12 +166,12 @@ def check(paths, as_json, registry):
 @guarded
 def build(source_dir, out, formats, mask):
     """生成项目文件夹中的全部文件（默认 ./catalogs，否则用内置示例）。"""
-    from .build import build_all, default_source_dir
+    from .pipeline import build as build_all, default_source_dir
     folder = source_dir or default_source_dir()
     if not folder.is_dir():
         raise UsageError(f"{folder}: 错误: 不是文件夹")
-    made = build_all(folder, out, parse_formats(formats), mask=mask, echo=lambda m: click.echo(m, err=True))
-    click.echo(f"完成：在 {out} 中生成了 {made} 个文件。")
+    result = build_all(folder, out, _request(formats, mask, progress=_progress_bar()))
+    _show(result, out, list_files=False)
 
 
 @main.command()
@@ -180,29 +186,14 @@ def build(source_dir, out, formats, mask):
 @guarded
 def form(form, source, blank, catalog_path, city, out, formats, mask):
     """生成附件1（进展情况表）或附件2（登记汇总表），XLSX、DOCX、PDF。"""
-    from .documents.forms import make_form
-    from .output import OutputFolder
+    from .pipeline import run
     if source is None and not blank:
         raise UsageError("错误: 请给出源文件，或用 --blank 生成空白表")
     if city is not None and any(unicodedata.category(ch) == "Cc" for ch in city):
         raise UsageError(f"错误: --city {city!r} 含有控制字符（如换行、ESC），请只写城市名称，如 --city 济南市")
-    kinds = ("progress",) if form == "attachment1" else ("registrations", "admissions")
-    paths = [p for p in (source, catalog_path) if p is not None]
-    project = checked(paths, kinds=None) if paths else None
-    data = None
-    if source is not None and not blank:
-        matches = [s for s in project.sources if s.kind in kinds]
-        if not matches:
-            raise UsageError(f"{source}: 错误: 这不是{'附件1 进展情况表' if form == 'attachment1' else '附件2 登记汇总表'}")
-        data = matches[0]
-    catalog = project.catalog_for() if project else None
-    config = project.config if project else None
-    fmts = parse_formats(formats, ("xlsx", "docx", "pdf"))
-    with OutputFolder(out, paths) as folder:
-        made = make_form(form, folder, data=data, config=config, catalog=catalog, city=city,
-                         formats=fmts, mask=mask)
-    for path in made:
-        click.echo(f"已生成 {Path(out) / path}")
+    paths = [p for p in (None if blank else source, catalog_path) if p is not None]
+    result = run(["forms"], paths, out, _request(formats, mask, {"form": form, "blank": blank, "city": city}))
+    _show(result, out)
 
 
 @main.command()
@@ -214,19 +205,23 @@ def form(form, source, blank, catalog_path, city, out, formats, mask):
 @guarded
 def catalog(sources, previous, filing, out, formats):
     """生成技能扶贫技工院校和专业目录（多个城市时生成全省汇总）。"""
-    from .documents.catalog import run_catalog
-    run_catalog(list(sources), previous, filing, out, parse_formats(formats), echo=click.echo)
+    from .pipeline import run
+    kinds = ["catalog", "filing"] if filing else ["catalog"]
+    paths = list(sources) + ([previous] if previous else [])
+    result = run(kinds, paths, out, _request(formats, params={"previous": previous}))
+    _show(result, out)
 
 
 @main.command()
 @click.argument("source", type=click.Path(path_type=Path))
 @out_option
 @format_option
+@mask_option
 @guarded
-def notice(source, out, formats):
+def notice(source, out, formats, mask):
     """按 GB/T 9704-2012 生成公文（DOCX、PDF）。"""
-    from .documents.notice import run_notice
-    run_notice(source, out, parse_formats(formats, ("docx", "pdf")), echo=click.echo)
+    from .pipeline import run
+    _show(run(["notice"], [source], out, _request(formats, mask)), out)
 
 
 @main.command()
@@ -240,9 +235,10 @@ def notice(source, out, formats):
 @guarded
 def admissions(source, catalog_path, school, labels, out, formats, mask):
     """批量生成录取通知书、花名册。"""
-    from .documents.admissions import run_admissions
-    run_admissions(source, catalog_path, out, parse_formats(formats, ("pdf", "docx", "xlsx")),
-                   school=school, labels=labels, mask=mask, echo=click.echo)
+    from .pipeline import run
+    result = run(["letters"], [source, catalog_path], out,
+                 _request(formats, mask, {"school": school, "labels": labels}, progress=_progress_bar()))
+    _show(result, out, list_files=False)
 
 
 @main.command(name="compile")
@@ -251,13 +247,22 @@ def admissions(source, catalog_path, school, labels, out, formats, mask):
 @click.option("--period", type=click.Choice(["H1", "H2"]), help="H1 上半年（6月15日前报），H2 下半年（12月15日前报）")
 @out_option
 @format_option
+@mask_option
 @guarded
-def compile_(sources, year, period, out, formats):
+def compile_(sources, year, period, out, formats, mask):
     """汇总各市报来的附件1（和附件2），生成全省汇总表。"""
-    from .documents.compilation import run_compile
+    from .pipeline import run
     if (year is None) != (period is None):
         raise UsageError("错误: --year 和 --period 需要同时给出")
-    run_compile(list(sources), year, period, out, parse_formats(formats, ("xlsx", "docx", "pdf")), echo=click.echo)
+    result = run(["compilation"], list(sources), out, _request(formats, mask, {"year": year, "period": period}))
+    _show(result, out)
+
+
+def _progress_bar():
+    """A progress bar factory for long runs on a terminal (None when output is not a terminal)."""
+    if not sys.stderr.isatty():
+        return None
+    return lambda total: click.progressbar(length=total, label="生成录取通知书", file=sys.stderr)
 
 
 @main.command()

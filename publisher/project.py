@@ -1,7 +1,9 @@
 """A set of sources read together: a project folder or the paths given on the command line.
 
-Checks across sources (a registration's school against the catalog) run here,
-so ``publisher check registrations.xlsx catalog.yaml`` and ``check DIR`` agree.
+``load_project`` reads the config and every source once, including the sources a
+notice's attachments name (``Project.attached``), so checks and renderers see the
+same objects and nothing is read twice.  The rules themselves live in
+``publisher.checks``.
 """
 from __future__ import annotations
 
@@ -9,11 +11,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import checks
-from .config import ProjectConfig, load_config
+from .config import CONFIG_NAMES, ProjectConfig, load_config
 from .domain.models import Catalog
 from .errors import Findings, Location, SourceError, UsageError
-from .sources import Source, discover, load_source
+from .sources import Source, discover, display_name, load_source
 
 
 @dataclass
@@ -23,6 +24,7 @@ class Project:
     findings: Findings = field(default_factory=Findings)
     root: Path | None = None
     labels: dict[str, str] = field(default_factory=dict)     # display -> the name outputs show
+    attached: dict = field(default_factory=dict)     # resolved path -> Source, for notice attachments
 
     def of_kind(self, kind: str) -> list[Source]:
         return [s for s in self.sources if s.kind == kind]
@@ -49,12 +51,32 @@ class Project:
             catalogs = earlier or catalogs
         return max(catalogs, key=lambda c: c.year or 0, default=None)
 
+    def attachment_source(self, attachment) -> Source | None:
+        """The source a notice attachment prints (loaded by ``load_project``), or None."""
+        ref = attachment.source_ref()
+        if ref is None:
+            return None
+        return self.attached.get(_key(ref[1]))
 
-def _display(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
+    def describe(self) -> str:
+        """What the given files are, for a message saying none of them is what a command needs."""
+        if not self.sources:
+            return "给出的文件都无法读取或没有给出文件"
+        return "；".join(f"{s.display} 是{_kind_label(s.kind)}" for s in self.sources)
+
+    @property
+    def all_sources(self) -> list[Source]:
+        """The project's sources and the attachment sources that are not among them."""
+        primary = {id(s) for s in self.sources}
+        return self.sources + [s for s in self.attached.values() if id(s) not in primary]
+
+    @property
+    def source_paths(self) -> list[Path]:
+        return [s.path for s in self.all_sources]
+
+
+def _key(path: Path) -> str:
+    return str(Path(path).resolve())
 
 
 def source_labels(arguments: list[Path], files: list[tuple[Path, Path]]) -> dict[Path, str]:
@@ -94,32 +116,78 @@ def load_project(paths, config: ProjectConfig | None = None, kinds=None) -> Proj
         try:
             config = load_config(folder, findings)
         except SourceError as exc:
-            config_file = str(folder / "publisher.yaml")
+            config_file = str(folder / CONFIG_NAMES[0])
             findings.error(_where(config_file, exc.message), "file.unreadable", _strip(exc.message))
-            config = ProjectConfig(root=folder.resolve())
+            config = ProjectConfig(root=folder.resolve(), file=config_file)
     project = Project(config, findings=findings, root=root)
     files = []
     for path in paths:
         files.extend((found, path) for found in (discover(path) if path.is_dir() else [path]))
     labels = source_labels(paths, files)
     for path, _ in files:
-        if path.name in ("publisher.yaml", "publisher.yml") and path.parent == config.root:
+        if path.name in CONFIG_NAMES and path.parent.resolve() == config.root:
             continue
-        display = _display(path)
+        display = display_name(path)
         project.labels[display] = labels[path]
-        try:
-            source = load_source(path, display, kinds, config)
-        except SourceError as exc:
-            findings.error(_where(display, exc.message), "file.unreadable", _strip(exc.message))
-            continue
-        except RecursionError:
-            findings.error(Location(display), "file.unreadable", "文件嵌套层次过深，无法读取")
-            continue
-        if source.kind == "config":
+        source = _read(path, display, kinds, config, findings)
+        if source is None or source.kind == "config":
             continue
         project.sources.append(source)
-        findings.extend(source.findings)
+    _load_attachments(project)
     return project
+
+
+def _read(path: Path, display: str, kinds, config, findings: Findings, where: Location | None = None,
+          what: str = "") -> Source | None:
+    """One source, its findings collected; None when it cannot be read (a finding says why)."""
+    try:
+        source = load_source(path, display, kinds, config)
+    except SourceError as exc:
+        if where is None:
+            findings.error(_where(display, exc.message), "file.unreadable", _strip(exc.message))
+        else:
+            findings.error(where, "notice.attachment_source", f"{what}无法使用：{exc.message}")
+        return None
+    except RecursionError:
+        findings.error(where or Location(display), "file.unreadable", "文件嵌套层次过深，无法读取")
+        return None
+    findings.extend(source.findings)
+    return source
+
+
+def _load_attachments(project: Project) -> None:
+    """The sources notices' attachments name, each read once (a project source is reused)."""
+    by_path = {_key(s.path): s for s in project.sources}
+    for notice_source in project.of_kind("notice"):
+        for att in notice_source.model.all_attachments:
+            ref = att.source_ref()
+            if ref is None:
+                continue
+            name, path, kinds = ref
+            key = _key(path)
+            if key in project.attached:
+                continue
+            where = att.loc(name)
+            if not path.exists():
+                project.findings.error(where, "notice.attachment_source",
+                                       f"附件的数据文件“{path.name}”不存在（按 YAML 文件所在文件夹查找：{path}）", name)
+                continue
+            source = by_path.get(key)
+            if source is None:
+                source = _read(path, display_name(path), kinds, project.config, project.findings, where,
+                               "附件的数据文件")
+            elif source.kind not in kinds:
+                project.findings.error(where, "notice.attachment_source",
+                                       f"附件的数据文件“{path.name}”是{_kind_label(source.kind)}，"
+                                       f"这里需要{'或'.join(_kind_label(k) for k in kinds)}", name)
+                continue
+            if source is not None:
+                project.attached[key] = source
+
+
+def _kind_label(kind: str) -> str:
+    from .sources.schema import KIND_NAMES
+    return KIND_NAMES.get(kind, kind)
 
 
 def _where(display: str, message: str) -> Location:
@@ -143,60 +211,3 @@ def _where(display: str, message: str) -> Location:
 def _strip(message: str) -> str:
     """SourceError messages carry 'FILE: 错误: ' already; findings add their own location."""
     return message.split(": 错误: ", 1)[-1]
-
-
-def run_checks(project: Project, registry_path: Path | None = None) -> Findings:
-    """Every rule of SPEC §4 over the project's sources; returns all findings, sorted."""
-    findings = project.findings
-    for source in project.sources:
-        model = source.model
-        if source.kind == "catalog":
-            checks.check_catalog(model, findings)
-        elif source.kind in ("registrations", "admissions"):
-            catalog = project.catalog_for(model.city, model.filled_on.year if model.filled_on else project.config.year)
-            checks.check_people(model, findings, catalog)
-        elif source.kind == "progress":
-            checks.check_progress(model, findings)
-        elif source.kind == "notice":
-            from .domain.notice import check_notice
-            check_notice(model, findings, project)
-    if registry_path is not None:
-        registry = _load_registry(Path(registry_path), findings)
-        if registry is not None:
-            for source in project.sources:
-                if source.kind in ("registrations", "admissions"):
-                    checks.check_registry(source.model, registry, findings)
-    _check_ids_across(project, findings)
-    from .glyphs import check_glyphs
-    check_glyphs(project, findings)
-    return findings
-
-
-def _load_registry(path: Path, findings: Findings):
-    display = _display(path)
-    try:
-        source = load_source(path, display, kinds=("registry", "registrations"))
-    except SourceError as exc:
-        raise UsageError(f"--registry {exc.message}")
-    findings.extend(source.findings)
-    if source.kind == "registrations":
-        return [p for p in source.model.rows]
-    return source.model
-
-
-def _check_ids_across(project: Project, findings: Findings) -> None:
-    """The same ID registered in two different sources (e.g. two cities) is an error."""
-    first = {}
-    for source in project.sources:
-        if source.kind != "registrations":
-            continue
-        for person in source.model.rows:
-            if not person.id_no:
-                continue
-            if person.id_no in first and first[person.id_no][0] is not source:
-                other_source, other = first[person.id_no]
-                findings.error(person.loc("id_no"), "id.duplicate_across",
-                               f"身份证号 {person.id_no}（{person.name}）已在 {other.loc('id_no')}"
-                               f"（{other_source.model.city or other_source.display}）登记，同一人不能在两处登记", "id_no")
-            else:
-                first.setdefault(person.id_no, (source, person))

@@ -150,7 +150,7 @@ def test_unknown_school_option_is_a_usage_error(data, tmp_path):
 
 
 def test_build_project_in_a_project_folder(data, tmp_path):
-    from publisher.build import build_all
+    from publisher.pipeline import Request, build
     adm, cat, _ = data
     project = tmp_path / "city"
     project.mkdir()
@@ -158,7 +158,7 @@ def test_build_project_in_a_project_folder(data, tmp_path):
     (project / "admissions.xlsx").write_bytes(adm.read_bytes())
     (project / "catalog.yaml").write_bytes(cat.read_bytes())
     out = tmp_path / "built"
-    build_all(project, out, ("pdf",), echo=lambda m: None)
+    build(project, out, Request(formats="pdf"))
     pdf = out / "济南技师学院" / "录取通知书.pdf"
     assert "148 x 210 mm" in subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout or \
         "419.528 x 595.276" in subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout

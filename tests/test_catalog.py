@@ -262,7 +262,7 @@ def test_province_merge_counts(tmp_path):
 
 
 def test_build_publishes_latest_year_with_changes_and_filing(tmp_path):
-    from publisher.build import build_all
+    from publisher.pipeline import Request, build
     project = tmp_path / "linyi"
     project.mkdir()
     (project / "publisher.yaml").write_text("issuer: {name: 临沂市人力资源和社会保障局, code: 临人社字, seal: placeholder}\n"
@@ -272,7 +272,7 @@ def test_build_publishes_latest_year_with_changes_and_filing(tmp_path):
     make_workbook(project / "catalog-2021.xlsx")
     (project / "catalog-2020.yaml").write_text(PREVIOUS.read_text("utf-8"), "utf-8")
     out = tmp_path / "out"
-    build_all(project, out, ("xlsx", "docx"), echo=lambda m: None)
+    build(project, out, Request(formats="xlsx,docx"))
     made = sorted(p.name for p in out.iterdir())
     assert made == ["catalog-2021-公布通知.docx", "catalog-2021-备案报告.docx", "catalog-2021.docx",
                     "catalog-2021.xlsx", "manifest.json"]

@@ -7,12 +7,13 @@ import pytest
 
 from conftest import DATA, make_id, write_rows
 from publisher.domain.people import check_character, id_problem
-from publisher.project import load_project, run_checks
+from publisher.checks import check_project
+from publisher.project import load_project
 
 
 def _found(paths):
     project = load_project(paths)
-    return run_checks(project)
+    return check_project(project)
 
 
 @pytest.mark.parametrize("name,with_catalog", [
@@ -61,6 +62,6 @@ def test_registry_matching(tmp_path):
                      [3, "王五", "男", "汉族", "333", c, "13812345678", "某村", "甲校"]])
     registry = write_rows(tmp_path / "list.xlsx", [["身份证号", "扶贫卡编号", "姓名"], [a, "111", "张三"], [b, "999", "李四"]])
     project = load_project([reg])
-    findings = run_checks(project, registry)
+    findings = check_project(project, registry)
     got = {(f.code, f.location.row) for f in findings}
     assert got == {("registry.card_no", 3), ("registry.missing", 4)}

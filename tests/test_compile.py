@@ -15,7 +15,8 @@ from conftest import make_id, write_rows
 from publisher.cli import main
 from publisher.documents import compilation
 from publisher.documents.compilation import cities_of, city_name, compile_project, rate_text
-from publisher.project import load_project, run_checks
+from publisher.checks import check_project
+from publisher.project import load_project
 
 TITLES = ["当年招收建档立卡贫困家庭子女人数（人）", "建档立卡贫困\n家庭子女在校生人数（人）",
           "建档立卡贫困\n家庭子女毕业生人数（人）", "建档立卡贫困家庭子女毕业生就业人数（人）",
@@ -92,7 +93,7 @@ def _compile(runner, out, *args):
 def test_cities_typed_differently_compile_to_the_right_totals(runner, returns, tmp_path):
     out = tmp_path / "out"
     result = _compile(runner, out, returns, "--year", "2019", "--period", "H1")
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 3, result.output                     # made; 潍坊's return rejected
     xlsx = out / "进展情况汇总表-2019年上半年.xlsx"
     assert xlsx.is_file() and (out / "进展情况汇总表-2019年上半年.pdf").is_file()
     rows = _sheet_values(xlsx, "汇总")
@@ -137,7 +138,7 @@ def test_missing_cities_differ_between_2018_and_2019(tmp_path):
     seed_return(tmp_path / "a.xlsx", "济南市人力资源社会保障局", "2018年12月10日", [("济南技师学院", 1, 1, 1, 1, 1, 1)])
     seed_return(tmp_path / "b.xlsx", "青岛市人力资源社会保障局", "2018年12月11日", [("青岛技师学院", 1, 1, 1, 1, 1, 1)])
     project = load_project([tmp_path])
-    comp = compile_project(project, run_checks(project))
+    comp = compile_project(project, check_project(project))
     assert str(comp.period) == "2018-H2"
     assert len(comp.missing) == 15 and "莱芜市" in comp.missing and "济南市" not in comp.missing
     comp19 = compile_project(project, project.findings, 2019, "H1")
@@ -149,7 +150,7 @@ def test_missing_cities_differ_between_2018_and_2019(tmp_path):
 
 def test_status_sheet_lists_missing_late_and_erroneous(runner, returns, tmp_path):
     out = tmp_path / "out"
-    assert _compile(runner, out, returns).exit_code == 0            # period from 填表时间
+    assert _compile(runner, out, returns).exit_code == 3            # period from 填表时间; 潍坊 rejected
     rows = _sheet_values(out / "进展情况汇总表-2019年上半年.xlsx", "报送情况")
     by_city = {}
     for r in rows[3:]:
@@ -189,14 +190,14 @@ def test_late_return_is_a_warning_at_its_date_cell(runner, returns):
 
 def test_erroneous_return_is_left_out_of_the_totals(returns):
     project = load_project([returns])
-    comp = compile_project(project, run_checks(project))
+    comp = compile_project(project, check_project(project))
     statuses = {r.city: r.status for r in comp.returns}
     assert statuses["潍坊市"] == compilation.ERRORS
     assert comp.total.counts["enrolled"] == 22 + 7 + 7
     assert "潍坊市" not in [r.city for r in comp.rows]
     assert "潍坊市" not in comp.missing
     assert [r.city for r in comp.late] == ["烟台市"]
-    assert compilation.claims(project) and all(not n.endswith("publisher.yaml") for n in compilation.claims(project))
+    assert compilation.reports(project) and all(not n.endswith("publisher.yaml") for n in compilation.reports(project))
 
 
 def test_superseded_and_merged_city(tmp_path):
@@ -204,7 +205,7 @@ def test_superseded_and_merged_city(tmp_path):
     seed_return(tmp_path / "jn2.xlsx", "济南市人力资源社会保障局", "2019年6月9日", [("济南技师学院", 2, 2, 2, 2, 2, 2)])
     seed_return(tmp_path / "lw.xlsx", "莱芜市人力资源社会保障局", "2019年6月9日", [("莱芜技师学院", 3, 3, 3, 3, 3, 3)])
     project = load_project([tmp_path])
-    comp = compile_project(project, run_checks(project))
+    comp = compile_project(project, check_project(project))
     status = {Path(r.display).name: r.status for r in comp.returns}
     assert status == {"jn1.xlsx": compilation.SUPERSEDED, "jn2.xlsx": compilation.INCLUDED,
                       "lw.xlsx": compilation.NOT_A_CITY}
@@ -238,7 +239,7 @@ def test_same_id_in_two_cities_names_both_files_and_rows(runner, tmp_path):
     assert "济南登记.xlsx:Sheet1!F6" in dup[0]["message"] and "济南市" in dup[0]["message"]
     out = tmp_path / "out"
     result = _compile(runner, out, tmp_path / "济南登记.xlsx", tmp_path / "青岛登记.xlsx")
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 3, result.output                     # made; the duplicate listed
     xlsx = next(out.glob("*.xlsx"))
     rows = _sheet_values(xlsx, "登记汇总")
     flat = [c for r in rows for c in r if c is not None]
@@ -278,7 +279,7 @@ def test_registry_reports_missing_person_and_mismatches(runner, tmp_path):
 
 def test_outputs_chart_pdf_docx(runner, returns, tmp_path):
     out = tmp_path / "out"
-    assert _compile(runner, out, returns).exit_code == 0
+    assert _compile(runner, out, returns).exit_code == 3
     stem = out / "进展情况汇总表-2019年上半年"
     wb = openpyxl.load_workbook(stem.with_suffix(".xlsx"))
     assert wb.sheetnames == ["汇总", "明细", "报送情况"]
@@ -313,8 +314,9 @@ def test_outputs_are_reproducible(returns, tmp_path):
     # two processes, as two users' runs are (shape ids in a DOCX count up within one process)
     a, b = tmp_path / "a", tmp_path / "b"
     for out in (a, b):
-        subprocess.run(["publisher", "compile", str(returns), "--format", "xlsx,docx", "-o", str(out)],
-                       check=True, capture_output=True)
+        done = subprocess.run(["publisher", "compile", str(returns), "--format", "xlsx,docx", "-o", str(out)],
+                              capture_output=True)
+        assert done.returncode == 3, done.stderr                    # 潍坊's return is rejected
     for name in ("进展情况汇总表-2019年上半年.xlsx", "进展情况汇总表-2019年上半年.docx"):
         assert (a / name).read_bytes() == (b / name).read_bytes()
 
@@ -324,7 +326,7 @@ def test_build_compiles_a_province_project(runner, returns, tmp_path):
         "issuer: {name: 山东省人力资源和社会保障厅, code: 鲁人社字}\ncity: 山东省\nyear: 2019\n", "utf-8")
     out = tmp_path / "out"
     result = runner.invoke(main, ["build", str(returns.parent), "-o", str(out), "--format", "xlsx"])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 3, result.output                     # built; the rejected return listed
     assert "潍坊.xlsx:Sheet1!H8: 错误" in result.output                      # reported, not blocking
     assert (out / "进展情况汇总表-2019年上半年.xlsx").is_file()
 
@@ -332,8 +334,9 @@ def test_build_compiles_a_province_project(runner, returns, tmp_path):
 def test_one_city_project_is_not_a_compilation(tmp_path):
     seed_return(tmp_path / "p.xlsx", "济南市人力资源社会保障局", "2019年6月10日", [("济南技师学院", 1, 1, 1, 1, 1, 1)])
     project = load_project([tmp_path])
-    assert compilation.claims(project) == []
-    assert compilation.build_project(project, None, "", ("xlsx",), False, print) == []
+    assert not compilation._is_compilation(project)
+    from publisher.kinds import kind
+    assert not kind("compilation").wants(project)
 
 
 def test_compile_without_returns_is_bad_usage(runner, tmp_path):

@@ -233,16 +233,14 @@ def test_blank_forms_have_validations_formulas_and_ruled_rows(runner, tmp_path):
         assert rows[-1][0] == "总计" and sum(1 for r in rows if r[0].isdigit()) == n
         pdf = out / f"{stem}.pdf"
         assert pdf_info(pdf)["Pages"].strip() == "1"
-        assert "总计" in pdf_text(pdf) and "印章" in pdf_text(pdf)
+        assert "总计" in pdf_text(pdf) and "（印章）" not in pdf_text(pdf)     # a blank form carries no seal
 
 
 def test_blank_xlsx_reads_back_without_rows(tmp_path):
     """Untouched blank rows must not become 30 rows of '姓名为空' errors when the city returns it."""
-    from publisher.documents.forms import make_form
-    from publisher.output import OutputFolder
+    from publisher.pipeline import Request, run
     from publisher.sources import load_source
-    with OutputFolder(tmp_path / "out") as folder:
-        make_form("attachment2", folder, city="淄博市", formats=("xlsx",))
+    run(["forms"], [], tmp_path / "out", Request("xlsx", params={"form": "attachment2", "blank": True, "city": "淄博市"}))
     source = load_source(tmp_path / "out" / "附件2-淄博市-空白表.xlsx")
     assert source.kind == "registrations" and source.model.rows == [] and not source.findings.has_errors
 
@@ -261,24 +259,29 @@ def test_cli_exit_codes(runner, tmp_path):
 
 
 def test_build_project_names_and_province_skip(tmp_path):
-    from publisher.documents.forms import build_project
-    from publisher.output import OutputFolder
+    from publisher.kinds import kind
+    from publisher.options import make_options
+    from publisher.pipeline import Report
     from publisher.project import load_project
+    forms = kind("forms")
     city = load_project([ROOT / "catalogs" / "jinan"])
     province = load_project([ROOT / "catalogs" / "province"])
-    with OutputFolder(tmp_path / "out") as out:
-        made = build_project(city, out, "jinan", ("xlsx",), False, lambda m: None)
-        made += build_project(province, out, "province", ("xlsx", "html"), False, lambda m: None)
+    made = []
+    for prefix, project in (("jinan", city), ("province", province)):
+        options = make_options(project.config, formats=("xlsx",))
+        for document in forms.plan(project, options, Report()):
+            made += [f"{prefix}/{name}" for name in forms.files(document, options.formats)]
     assert "jinan/附件2-济南市.xlsx" in made
     assert any(re.fullmatch(r"jinan/附件1-济南市-\d{4}H[12]\.xlsx", m) for m in made)
     assert not [m for m in made if m.startswith("province/附件1")]
-    assert all((tmp_path / "out" / m).is_file() for m in made)
+    assert len(made) == len(set(made))
 
 
 def test_fragment_and_docx_embedding(tmp_path):
-    from publisher.documents.forms import add_form_docx, form_html
+    from publisher.documents.form_render import add_form_docx, form_html
+    from publisher.options import Options
     from publisher.render.docx import new_document, page_setup
-    html = form_html("attachment2", city="淄博市")
+    html = form_html("attachment2", None, Options(), city="淄博市")
     assert 'class="pub-form' in html and "淄博市精准技能扶贫对象登记汇总表" in html
     assert "附件2<" not in html and "@page" not in html
     assert all(rule.strip().startswith((".pub-form", "@font-face", "}"))
@@ -286,15 +289,22 @@ def test_fragment_and_docx_embedding(tmp_path):
     document = new_document()
     page_setup(document.sections[0], landscape=True)
     document.add_paragraph("附件1")
-    add_form_docx(document, "attachment1", with_title=False)
+    add_form_docx(document, "attachment1", None, Options(), with_title=False)
     assert len(document.tables) == 1 and document.tables[0].rows[-1].cells[0].text == "总计"
     assert "全省技工院校服务脱贫攻坚工作进展情况表" not in "\n".join(p.text for p in document.paragraphs)
 
 
 def test_outputs_are_reproducible(tmp_path):
-    from publisher.documents.forms import render_outputs
-    from publisher.sources import load_source
-    source = load_source(DATA / "good" / "registrations.xlsx")
-    first, second = (render_outputs("attachment2", source, None, None, None, False, False,
-                                    ("xlsx", "docx", "pdf"))[1] for _ in range(2))
+    from publisher.kinds import kind
+    from publisher.options import make_options
+    from publisher.pipeline import Report
+    from publisher.project import load_project
+    project = load_project([DATA / "good" / "registrations.xlsx"])
+    options = make_options(project.config, formats=("xlsx", "docx", "pdf"))
+    forms = kind("forms")
+
+    def render():
+        documents = forms.plan(project, options, Report(), form="attachment2")
+        return dict(forms.render_documents(documents, options, Report()))
+    first, second = render(), render()
     assert first == second          # every format byte-identical, seal shape ids included

@@ -11,7 +11,8 @@ import pytest
 from click.testing import CliRunner
 
 from publisher.cli import main
-from publisher.domain.notice import break_lines, number_problems, parse_body
+from publisher.domain.notice import number_problems, parse_body
+from publisher.linebreak import break_lines
 from publisher.render.seal import seal_svg
 
 DATA = Path(__file__).parent / "data" / "notice"
@@ -164,7 +165,7 @@ def _plan(src, room):
     from publisher.documents import notice_layout as L
     from publisher.project import load_project
     notice = load_project([src]).of_kind("notice")[0].model
-    return L, L.sign_plan(notice, True, 42.0, room)
+    return L, L.signature_layout(notice, True, 42.0, room)
 
 
 def _assert_under_seal(L, plan):

@@ -26,7 +26,7 @@ def test_wheel_ships_templates_and_demo_and_builds_without_a_checkout(tmp_path):
     env = dict(os.environ, PYTHONPATH=str(site))
     result = subprocess.run([sys.executable, "-m", "publisher", "build", "-o", "out", "--format", "xlsx"],
                             cwd=empty, env=env, capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
+    assert result.returncode == 3, result.stderr        # built; the demo's erroneous return is listed
     made = [p for p in (empty / "out").rglob("*.xlsx")]
     assert made, "the packaged demo produced no workbook"
     assert (empty / "out" / "manifest.json").is_file()

@@ -204,6 +204,7 @@ def test_mask_in_the_project_config(tmp_path):
     assert result.exit_code == 0, result.output
     assert "未知的配置项" not in result.output
     assert assert_no_number(tmp_path / "o", numbers_in_cells(HOSTILE)) >= 2
-    (project / "publisher.yaml").write_text("city: 济南市\nmask: 是\n", "utf-8")
+    (project / "publisher.yaml").write_text("city: 济南市\nmask: 也许\n", "utf-8")
     result = CliRunner().invoke(main, ["check", str(project)], catch_exceptions=False)
-    assert result.exit_code == 1 and "publisher.yaml:2: 错误: mask 应为 true 或 false" in result.output, result.output
+    assert result.exit_code == 1 and "publisher.yaml:2: 错误: mask（隐去身份证号和联系电话）的值“也许”不正确：应为 true 或 false" \
+        in result.output, result.output

@@ -17,7 +17,8 @@ from hypothesis import HealthCheck, assume, given, settings, strategies as st
 
 from publisher.domain import people
 from publisher.errors import Findings, Location
-from publisher.project import load_project, run_checks
+from publisher.checks import check_project
+from publisher.project import load_project
 from publisher.sources.values import parse_date, parse_int
 
 LOC = Location("t.xlsx", "Sheet1", 3, "C")
@@ -136,7 +137,7 @@ def _read_and_check(name: str, data: bytes):
         path = Path(folder) / name
         path.write_bytes(data)
         project = load_project([path])              # SourceError becomes a finding inside
-        findings = run_checks(project)
+        findings = check_project(project)
         for finding in findings:
             assert finding.location.file and finding.message
         return project, findings

@@ -1,6 +1,3 @@
-"""One module per document kind: model -> template context -> renderers.
-
-Each module that takes part in ``publisher build`` offers
-``build_project(project, out, prefix, formats, mask, echo) -> list[str]``
-returning the output paths (relative to ``out``) it wrote.
-"""
+"""Document kinds: each module declares one ``publisher.kinds.Kind`` (what it reads, which
+formats it makes, how it plans its documents, one writer per format) and registers it.
+``publisher.pipeline`` runs them all the same way."""

@@ -1,8 +1,10 @@
-"""录取通知书 in bulk (SPEC §1, seed 三(二)): letters per school as PDF and DOCX, rosters, labels.
+"""录取通知书 in bulk (SPEC §1, seed 三(二)): the ``letters`` kind — letters per school as PDF
+and DOCX, rosters, labels.
 
-Reads top to bottom: check the admissions source against the catalog, turn each
-admitted student into a ``Letter`` (plain strings, so worker processes can take
-them), then make per school:
+Reads top to bottom: from a checked project (the admissions list against the
+catalog), turn each admitted student into a ``Letter`` (plain strings, so worker
+processes can take them), grouped per school into a ``LetterSet``; then
+``admissions_run`` renders per school:
 
     <school>/录取通知书.pdf        one letter a page (chunks rendered in workers, merged)
     <school>/录取通知书.docx       every letter of the school, one a page
@@ -26,11 +28,9 @@ or on ``--school``), letters in 录取编号 order; a name taken already gets ``
 from __future__ import annotations
 
 import datetime as dt
-import sys
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 
-from ..errors import CheckFailed, Findings, UsageError
+from ..errors import Findings, UsageError
 from ..names import Names
 from ..output import MANIFEST
 from ..text import cn_date
@@ -72,7 +72,7 @@ class Letter:
 
 
 @dataclass
-class SchoolBatch:
+class SchoolLetters:
     name: str
     index: int                               # position in the catalog, 1-based
     folder: str = ""                         # the school's output folder name (safe, unique)
@@ -80,36 +80,34 @@ class SchoolBatch:
 
 
 @dataclass
-class Plan:
-    """Everything a run makes, decided before anything is rendered."""
+class LetterSet:
+    """Every letter a run makes, per school, decided before anything is rendered."""
 
     city: str
     year: int | None
     date: dt.date | None                     # the document date (reproducible outputs)
     catalog: object
-    schools: list[SchoolBatch]
+    schools: list[SchoolLetters]
     config: object
 
     @property
     def total(self) -> int:
         return sum(len(s.letters) for s in self.schools)
 
-    def masked(self) -> "Plan":
-        """The same plan with every letter masked, so no template (the school's own either) sees a whole number."""
+    def masked(self) -> "LetterSet":
+        """The same letters, every one masked, so no template (the school's own either) sees a whole number."""
         schools = [replace(s, letters=[l.masked() for l in s.letters]) for s in self.schools]
         return replace(self, schools=schools)
 
 
-# ---------------------------------------------------------------- planning
-def plan(project, findings: Findings, school: str | None = None) -> Plan:
-    """Letters per school from a checked project; numbering and catalog look-ups happen here."""
+# ---------------------------------------------------------------- assigning letters
+def assign_letters(project, findings: Findings, school: str | None = None) -> LetterSet:
+    """Letters per school from a checked project; numbering, catalog look-ups and file names
+    happen here (a name clash is a warning in ``findings``)."""
     lists = project.of_kind("admissions")
     if not lists:
-        from ..sources.schema import KIND_NAMES
-        given = project.sources
-        what = "；".join(f"{s.display} 是{KIND_NAMES.get(s.kind, s.kind)}" for s in given) or "给出的文件无法读取"
-        raise UsageError(f"错误: 没有找到录取名单（{what}）；录取名单应有 录取院校、录取专业 等列，"
-                         "或在 YAML 中写 kind: admissions", findings.sorted())
+        raise UsageError(f"错误: 没有找到录取名单（{project.describe()}）；录取名单应有 录取院校、录取专业 等列，"
+                         "或在 YAML 中写 kind: admissions")
     catalog = None
     people = []
     for source in lists:
@@ -142,13 +140,8 @@ def plan(project, findings: Findings, school: str | None = None) -> Plan:
             findings.warning(cat_school.loc("name"), "output.name_clash",
                              f"学校“{clash.text}”与{clash.other}用作文件夹名时相同（“{clash.plain}”），"
                              f"其通知书放在文件夹“{folder}”中", "name")
-        numbers = _numbers(persons, year, index, findings)
-        if not (cat_school.report_date or cat_school.report_place) and \
-                any(not p.report_date or not p.report_place for p in persons):
-            findings.warning(cat_school.location, "admission.report_missing",
-                             f"“{cat_school.name}”有学生没有报到时间或报到地点，目录中该校也没有填写；"
-                             "通知书中将写“另行通知”", "report")
-        batch = SchoolBatch(cat_school.name, index, folder)
+        numbers = _numbers(persons, year, index)
+        batch = SchoolLetters(cat_school.name, index, folder)
         owners = {}
         for person in persons:
             major = cat_school.major(person.target_major)
@@ -165,10 +158,13 @@ def plan(project, findings: Findings, school: str | None = None) -> Plan:
         batch.letters.sort(key=lambda l: l.number)
         _name_files(batch, owners, findings)
         batches.append(batch)
-    return Plan(catalog.city or first.city or project.config.city, year, date, catalog, batches, project.config)
+    if not batches:
+        raise UsageError("错误: 录取名单中没有可生成通知书的学生" + (f"（--school {school}）" if school else ""))
+    return LetterSet(catalog.city or first.city or project.config.city, year, date, catalog, batches,
+                     project.config)
 
 
-def _name_files(batch: SchoolBatch, owners: dict, findings: Findings) -> None:
+def _name_files(batch: SchoolLetters, owners: dict, findings: Findings) -> None:
     """Each letter's DOCX name, unique in the school's 通知书 folder (same number and name: ``-2``)."""
     files = Names()
     for letter in batch.letters:
@@ -180,17 +176,13 @@ def _name_files(batch: SchoolBatch, owners: dict, findings: Findings) -> None:
                              f"其通知书改名为“{letter.docx_name}”", "name")
 
 
-def _numbers(persons, year, school_index: int, findings: Findings) -> dict:
-    """id(person) -> 录取编号: the source's where given, else the stable rule of the module docstring."""
+def _numbers(persons, year, school_index: int) -> dict:
+    """id(person) -> 录取编号: the source's where given (``checks`` has made sure they are unique
+    within the school), else the stable rule of the module docstring."""
     given = {}
     numbers = {}
     for person in persons:
         if person.admission_no:
-            if person.admission_no in given:
-                other = given[person.admission_no]
-                findings.error(person.loc("admission_no"), "admission.duplicate_no",
-                               f"录取编号 {person.admission_no} 重复：与 {other.loc('admission_no')}（{other.name}）相同，"
-                               "同一学校的录取编号应各不相同", "admission_no")
             given.setdefault(person.admission_no, person)
             numbers[id(person)] = person.admission_no
     seq = 0
@@ -206,54 +198,22 @@ def _numbers(persons, year, school_index: int, findings: Findings) -> dict:
     return numbers
 
 
-# ---------------------------------------------------------------- entry points
-def run_admissions(source: Path, catalog_path: Path, out: Path, formats=FORMATS, school: str | None = None,
-                   labels: bool = False, mask: bool = False, echo=print, workers: int | None = None) -> list[str]:
-    """`publisher admissions`: check, then write every output into ``out`` atomically."""
-    from ..cli import _echo_findings
-    from ..output import OutputFolder
-    from ..project import load_project, run_checks
-    project = load_project([source, catalog_path])
-    findings = run_checks(project)
-    the_plan = plan(project, findings, school) if not findings.has_errors else None
-    _echo_findings(findings)
-    if findings.has_errors:
-        raise CheckFailed("发现错误，未生成任何文件。请按上面的提示修改源文件后重试。")
-    if not the_plan.schools:
-        raise UsageError("错误: 录取名单中没有可生成通知书的学生" + (f"（--school {school}）" if school else ""))
-    with OutputFolder(out, [source, catalog_path]) as folder:
-        made = make_outputs(the_plan, folder, "", formats, labels, mask, workers=workers,
-                            progress=_progress_bar if sys.stderr.isatty() else None)
-    echo(f"完成：{len(the_plan.schools)} 所学校、{the_plan.total} 份录取通知书，"
-         f"在 {out} 中生成了 {len(made)} 个文件。")
-    return made
+# ---------------------------------------------------------------- the document kind
+def plan(project, options, report, school: str | None = None, labels: bool = False) -> list:
+    """One document: the whole letter set (rendered in bulk by ``admissions_run.render``)."""
+    from ..kinds import Document
+    letters = assign_letters(project, report.findings, school)
+    if options.mask:
+        letters = letters.masked()
+    report.note(f"录取通知书：{len(letters.schools)} 所学校、{letters.total} 份录取通知书")
+    return [Document("letters", "", (letters, labels), "录取通知书")]
 
 
-def build_project(project, out, prefix: str, formats, mask: bool, echo) -> list[str]:
-    """`publisher build`: letters for a project holding an admissions source and a catalog."""
-    if not project.of_kind("admissions") or not project.of_kind("catalog"):
-        return []
-    fmts = tuple(f for f in formats if f in FORMATS)
-    if not fmts:
-        return []
-    findings = Findings()
-    the_plan = plan(project, findings)
-    for finding in findings.sorted():
-        echo(str(finding))
-    if findings.has_errors:
-        raise CheckFailed("发现错误，未生成任何文件。请按上面的提示修改源文件后重试。")
-    made = make_outputs(the_plan, out, prefix, fmts, False, mask)
-    echo(f"已生成录取通知书：{len(the_plan.schools)} 所学校、{the_plan.total} 份（{'、'.join(fmts)}）")
-    return made
+def _register():
+    from ..kinds import Kind, register
+    register(Kind("letters", "录取通知书", ("admissions", "catalog"), ("pdf", "docx", "xlsx"), plan, needs=("admissions",),
+                  render="publisher.documents.admissions_run:render",
+                  applies=lambda project: bool(project.of_kind("admissions") and project.of_kind("catalog"))))
 
 
-def _progress_bar(total: int):
-    import click
-    return click.progressbar(length=total, label="生成录取通知书", file=sys.stderr)
-
-
-def make_outputs(the_plan: Plan, out, prefix: str, formats, labels: bool, mask: bool,
-                 workers: int | None = None, progress=None) -> list[str]:
-    """Render everything of ``the_plan`` into the OutputFolder ``out``; returns relative paths."""
-    from .admissions_run import render_all
-    return render_all(the_plan, out, prefix, formats, labels, mask, workers, progress)
+_register()

@@ -58,12 +58,12 @@ class DocxKit:
         return body
 
 
-def template_path(config) -> Path:
+def template_path(options) -> Path:
     """The project's ``docx/letter.docx`` (never through a link that leads out of its folder), else the built-in."""
-    if config is not None and config.templates:
-        user = Path(config.templates) / TEMPLATE
+    if options.templates:
+        user = Path(options.templates) / TEMPLATE
         if os.path.lexists(user):
-            real = sandbox.escapes(user, config.templates)
+            real = sandbox.escapes(user, options.templates)
             if real:
                 raise RenderError(f"{user}: 错误: {sandbox.link_refused(TEMPLATE, real)}")
             if user.is_file():
@@ -71,12 +71,12 @@ def template_path(config) -> Path:
     return builtin_templates() / TEMPLATE
 
 
-def prepare(config, date=None) -> DocxKit:
+def prepare(options, date=None) -> DocxKit:
     """Render the letter template once with tokens; the seal goes over the signature."""
     from docx import Document
     from ..render.docx import document_bytes
     from ..render.seal import docx_seal
-    path = template_path(config)
+    path = template_path(options)
     env = sandbox.environment()
     tpl = docx_template.load(path)
     unknown = docx_template.variables(tpl, env) - set(FIELDS)
@@ -87,17 +87,16 @@ def prepare(config, date=None) -> DocxKit:
     buffer = io.BytesIO()
     tpl.save(buffer)
     document = Document(io.BytesIO(buffer.getvalue()))
-    layout = config.layout if config is not None else None
+    layout = options.layout
     signature = [p for p in document.paragraphs if p.text.strip() == "@@school@@"]
-    seal = getattr(getattr(config, "issuer", None), "seal", "placeholder")
-    if signature and seal != "none":
-        diameter = float(getattr(layout, "seal_mm", 42) or 42)
+    if signature and options.sealed:
+        diameter = layout.seal_mm
         section = document.sections[0]
         text_width = (section.page_width - section.left_margin - section.right_margin) / 36000
         indent = (signature[-1].paragraph_format.left_indent or 0) / 36000
         centre = indent + (text_width - indent) / 2
         docx_seal(signature[-1], diameter, centre - diameter / 2, -diameter / 2 + 4,
-                  color=getattr(layout, "red", "#E8380D"), image=config.seal_image() if config else None)
+                  color=layout.red, image=options.seal_image)
     data = document_bytes(document, date)
     parts = []
     xml = ""
@@ -109,8 +108,7 @@ def prepare(config, date=None) -> DocxKit:
                 parts.append((info.filename, None))
             else:
                 parts.append((info.filename, content))
-    paper = getattr(layout, "paper", "A4") if layout is not None else "A4"
-    xml = _paper(xml, str(paper).upper())
+    xml = _paper(xml, layout.paper)
     xml = SEAL_IDS.sub(lambda m: m.group(1) + "@@sid@@", xml)
     xml = re.sub(r'relativeHeight="\d+"', 'relativeHeight="251659264"', xml)
     xml = re.sub(r"z-index:\d+", "z-index:251659264", xml)

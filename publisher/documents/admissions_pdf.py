@@ -32,13 +32,9 @@ class Settings:
     seal: bool = True
 
     @classmethod
-    def of(cls, config) -> "Settings":
-        if config is None:
-            return cls()
-        paper = str(getattr(config.layout, "paper", "A4") or "A4").upper()
-        return cls(config.fonts, config.templates, paper if paper in ("A4", "A5") else "A4",
-                   config.layout.red, float(config.layout.seal_mm or 42), config.seal_image(),
-                   config.issuer.seal != "none")
+    def of(cls, options) -> "Settings":
+        return cls(options.fonts, options.templates, options.layout.paper, options.layout.red,
+                   options.layout.seal_mm, options.seal_image, options.sealed)
 
 
 def _seal(settings: Settings):

@@ -24,21 +24,26 @@ def _init(kit, settings, date, parent_pid: int) -> None:
     _state.update(kit=kit, settings=settings, date=date)
 
 
-def _job(kind: str, school: str, letters, extra=None):
-    """Run one job in a worker (or inline); returns (kind, school, extra, result)."""
+def _job(kind: str, school: str, letters, chunk: int = 0, pages: int | None = None):
+    """Run one job in a worker (or inline); returns (kind, school, chunk, result).
+
+    ``letters`` are the school's letters of this job (for "merge": the PDF chunks to join);
+    ``chunk`` numbers a job's part of the school's letters; ``pages`` is the page count a
+    merged PDF must have.  Letters come masked when masking is asked for.
+    """
     kit, settings, date = _state["kit"], _state["settings"], _state["date"]
     if kind == "pdf":
-        return kind, school, extra, admissions_pdf.render_letters(letters, settings, date)
+        return kind, school, chunk, admissions_pdf.render_letters(letters, settings, date)
     if kind == "merge":
-        return kind, school, None, admissions_pdf.merge(letters, "录取通知书", date, extra)
+        return kind, school, chunk, admissions_pdf.merge(letters, "录取通知书", date, pages)
     if kind == "docx":
-        return kind, school, extra, [(l.docx_name, admissions_docx.student_docx(kit, l)) for l in letters]
+        return kind, school, chunk, [(l.docx_name, admissions_docx.student_docx(kit, l)) for l in letters]
     if kind == "combined":
-        return kind, school, extra, admissions_docx.combined_docx(kit, letters)
+        return kind, school, chunk, admissions_docx.combined_docx(kit, letters)
     if kind == "roster":
-        return kind, school, extra, admissions_xlsx.roster_xlsx(school, letters, extra, date)
+        return kind, school, chunk, admissions_xlsx.roster_xlsx(school, letters, False, date)
     if kind == "labels":
-        return kind, school, extra, admissions_pdf.labels_pdf(letters, settings, extra, date)
+        return kind, school, chunk, admissions_pdf.labels_pdf(letters, settings, False, date)
     raise ValueError(kind)
 
 
@@ -58,35 +63,37 @@ class _Inline:
         pass
 
 
-def render_all(plan, out, prefix: str, formats, labels: bool, mask: bool, workers=None, progress=None) -> list[str]:
-    mask = mask or getattr(plan.config, "mask", False)
-    if mask:
-        plan = plan.masked()
-    settings = admissions_pdf.Settings.of(plan.config)
-    kit = admissions_docx.prepare(plan.config, plan.date) if "docx" in formats else None
-    workers = workers or min(2, os.cpu_count() or 1)
-    if workers > 1 and plan.total >= 20:
-        pool = ProcessPoolExecutor(workers, initializer=_init, initargs=(kit, settings, plan.date, os.getpid()))
+def render(documents, options, report):
+    """The ``letters`` kind's bulk renderer: (relative path, bytes) of every file, as jobs finish."""
+    for document in documents:
+        letters, labels = document.model
+        prefix = document.stem.rsplit("/", 1)[0] if "/" in document.stem else ""
+        yield from render_letters(letters, prefix, options, labels)
+
+
+def render_letters(letter_set, prefix: str, options, labels: bool):
+    """Letters come masked when masking is asked for (``LetterSet.masked`` in ``plan``)."""
+    formats = options.formats
+    settings = admissions_pdf.Settings.of(options)
+    kit = admissions_docx.prepare(options, letter_set.date) if "docx" in formats else None
+    workers = options.workers or min(2, os.cpu_count() or 1)
+    if workers > 1 and letter_set.total >= 20:
+        pool = ProcessPoolExecutor(workers, initializer=_init, initargs=(kit, settings, letter_set.date, os.getpid()))
     else:
-        pool = _Inline(kit, settings, plan.date)
-    base = {b.name: (f"{prefix}/{b.folder}" if prefix else b.folder) for b in plan.schools}
-    made: list[str] = []
+        pool = _Inline(kit, settings, letter_set.date)
+    base = {b.name: (f"{prefix}/{b.folder}" if prefix else b.folder) for b in letter_set.schools}
     pdf_chunks: dict[str, list] = {}
     pending = set()
-    units = sum(len(b.letters) for b in plan.schools) * (("pdf" in formats) + ("docx" in formats))
-    bar = progress(units) if progress and units else None
+    units = sum(len(b.letters) for b in letter_set.schools) * (("pdf" in formats) + ("docx" in formats))
+    bar = options.progress(units) if options.progress and units else None
 
     def submit(*args):
         pending.add(pool.submit(_job, *args))
 
-    def write(rel: str, data: bytes):
-        out.write_bytes(rel, data)
-        made.append(rel)
-
     try:
         if bar:
             bar.__enter__()
-        for batch in plan.schools:
+        for batch in letter_set.schools:
             letters = batch.letters
             if "pdf" in formats:
                 chunks = [letters[i:i + admissions_pdf.CHUNK] for i in range(0, len(letters), admissions_pdf.CHUNK)]
@@ -98,37 +105,38 @@ def render_all(plan, out, prefix: str, formats, labels: bool, mask: bool, worker
                     submit("docx", batch.name, letters[i:i + DOCX_CHUNK], i)
                 submit("combined", batch.name, letters)
             if "xlsx" in formats:
-                submit("roster", batch.name, letters, mask)
+                submit("roster", batch.name, letters)
             if labels:
-                submit("labels", batch.name, letters, mask)
+                submit("labels", batch.name, letters)
         while pending:
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
             for future in sorted(done, key=id):
                 pending.discard(future)
-                kind, school, extra, result = future.result()
+                kind, school, chunk, result = future.result()
                 folder = base[school]
                 if kind == "pdf":
                     chunks = pdf_chunks[school]
-                    chunks[extra] = result
+                    chunks[chunk] = result
+                    count = len(letters_of(letter_set, school))
                     if bar:
-                        bar.update(min(admissions_pdf.CHUNK, len(plan_letters(plan, school)) - extra * admissions_pdf.CHUNK))
+                        bar.update(min(admissions_pdf.CHUNK, count - chunk * admissions_pdf.CHUNK))
                     if all(c is not None for c in chunks):
-                        submit("merge", school, chunks, len(plan_letters(plan, school)))
+                        submit("merge", school, chunks, 0, count)
                 elif kind == "merge":
-                    write(f"{folder}/录取通知书.pdf", result)
+                    yield f"{folder}/录取通知书.pdf", result
                 elif kind == "docx":
                     for name, data in result:
-                        write(f"{folder}/通知书/{name}", data)
+                        yield f"{folder}/通知书/{name}", data
                     if bar:
                         bar.update(len(result))
                 elif kind == "combined":
-                    write(f"{folder}/录取通知书.docx", result)
+                    yield f"{folder}/录取通知书.docx", result
                 elif kind == "roster":
-                    write(f"{folder}/录取名单.xlsx", result)
+                    yield f"{folder}/录取名单.xlsx", result
                 elif kind == "labels":
-                    write(f"{folder}/邮寄标签.pdf", result)
+                    yield f"{folder}/邮寄标签.pdf", result
         if "xlsx" in formats:
-            write(f"{prefix}/{SUMMARY}" if prefix else SUMMARY, admissions_xlsx.summary_xlsx(plan))
+            yield (f"{prefix}/{SUMMARY}" if prefix else SUMMARY), admissions_xlsx.summary_xlsx(letter_set)
     except BaseException:
         _terminate(pool)
         raise
@@ -136,11 +144,10 @@ def render_all(plan, out, prefix: str, formats, labels: bool, mask: bool, worker
         if bar:
             bar.__exit__(None, None, None)
     pool.shutdown(wait=True)
-    return sorted(made)
 
 
-def plan_letters(plan, school: str):
-    return next(b.letters for b in plan.schools if b.name == school)
+def letters_of(letter_set, school: str):
+    return next(b.letters for b in letter_set.schools if b.name == school)
 
 
 def _terminate(pool) -> None:

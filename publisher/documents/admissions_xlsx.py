@@ -61,14 +61,14 @@ def roster_xlsx(school: str, letters, mask: bool, date=None) -> bytes:
     return workbook_bytes(wb, date)
 
 
-def summary_xlsx(plan) -> bytes:
+def summary_xlsx(letter_set) -> bytes:
     """录取情况汇总: admitted per school and major against the catalog plan, with totals."""
     wb = Workbook(write_only=True)
-    ws = _sheet(wb, "录取情况汇总", SUMMARY, f"{plan.city}{plan.year or ''}年技工院校录取情况汇总")
+    ws = _sheet(wb, "录取情况汇总", SUMMARY, f"{letter_set.city}{letter_set.year or ''}年技工院校录取情况汇总")
     seq = 0
     grand_plan = grand_done = 0
-    for batch in plan.schools:
-        school = plan.catalog.school(batch.name)
+    for batch in letter_set.schools:
+        school = letter_set.catalog.school(batch.name)
         counts = {}
         for l in batch.letters:
             counts[(l.major, l.level)] = counts.get((l.major, l.level), 0) + 1
@@ -90,7 +90,7 @@ def summary_xlsx(plan) -> bytes:
         grand_done += school_done
     ws.append([_cell(ws, v, HEAD_FONT) for v in ("", "总计", "", "", "", grand_plan, grand_done,
                                                  _rate(grand_done, grand_plan))])
-    return workbook_bytes(wb, plan.date)
+    return workbook_bytes(wb, letter_set.date)
 
 
 def _rate(done: int, planned) -> str:

@@ -22,8 +22,8 @@ from pathlib import Path
 
 from ..config import ProjectConfig
 from ..domain.models import Catalog
-from ..errors import CheckFailed, UsageError
-from ..names import clash_text, safe_name
+from ..errors import UsageError
+from ..names import safe_name
 from .catalog_diff import Change, diff, summary, summary_text
 
 PROVINCE = "山东省"
@@ -77,7 +77,8 @@ class Edition:
         return sum(p.catalog.major_count for p in self.parts)
 
     @property
-    def plan(self) -> int:
+    def places(self) -> int:
+        """招生计划: places offered over all parts."""
         return sum(p.catalog.plan_total for p in self.parts)
 
     @property
@@ -108,7 +109,7 @@ def _pick_previous(current: Catalog, candidates: list[Catalog]) -> Catalog | Non
     return max(earlier, key=lambda c: c.year or 0, default=None)
 
 
-def plan_editions(catalogs: list[tuple[Catalog, str]], previous: list[Catalog], config: ProjectConfig) -> list[Edition]:
+def catalog_editions(catalogs: list[tuple[Catalog, str]], previous: list[Catalog], config: ProjectConfig) -> list[Edition]:
     """Group catalogs (with their source stems) into one edition: a city, or a province merge.
 
     Per city the latest year is current; an earlier catalog of the same city
@@ -139,58 +140,11 @@ def plan_editions(catalogs: list[tuple[Catalog, str]], previous: list[Catalog], 
     return [edition]
 
 
-# ---------------------------------------------------------------- writing
+# ---------------------------------------------------------------- the document kind
 
-def write_edition(edition: Edition, out, prefix: str, formats, filing: bool, echo) -> list[str]:
-    """Render every asked format of ``edition`` (and the filing) into the OutputFolder ``out``."""
-    from . import catalog_docx, catalog_html, catalog_xlsx
-    stem, clash = out.names(prefix).claim(edition.stem)
-    if clash:
-        echo(f"警告: {clash_text(clash)}")
-    base = f"{prefix}/{stem}" if prefix else stem
-    made = []
-    renderers = {"docx": catalog_docx.render, "pdf": catalog_html.render_pdf,
-                 "xlsx": catalog_xlsx.render, "html": catalog_html.render_public}
-    for fmt in ("docx", "pdf", "xlsx", "html"):
-        if fmt in formats:
-            out.write_bytes(f"{base}.{fmt}", renderers[fmt](edition))
-            made.append(f"{base}.{fmt}")
-    if filing:
-        if edition.merged:
-            echo("提示：全省汇总目录不生成备案报告和公布通知（备案由各市分别报送）。")
-        else:
-            from . import catalog_filing
-            made += catalog_filing.write(edition, out, base, formats, echo)
-    return made
-
-
-def _say(edition: Edition, echo) -> None:
-    if edition.merged:
-        counts = "；".join(f"{p.city} {len(p.catalog.schools)} 所学校 {p.catalog.major_count} 个专业"
-                          for p in edition.parts)
-        echo(f"{edition.title}：{len(edition.parts)} 个市，{counts}")
-    else:
-        echo(f"{edition.title}：{edition.schools} 所学校，{edition.majors} 个专业，招生计划 {edition.plan} 人")
-    for part in edition.parts:
-        if part.previous is not None:
-            echo(f"{part.city}与{part.previous.year or '上'}年度相比：{len(part.changes)} 处调整。"
-                 + part.summary_text)
-
-
-def run_catalog(sources: list[Path], previous: Path | None, filing: bool, out: Path, formats, echo=print) -> list[str]:
-    """`publisher catalog SOURCE... [--previous SOURCE] [--filing] -o OUT`."""
-    from ..output import OutputFolder
-    from ..project import load_project, run_checks
-    sources = [Path(s) for s in sources]
-    paths = sources + ([Path(previous)] if previous else [])
-    project = load_project(paths)
-    findings = run_checks(project)
-    for finding in findings.sorted():
-        echo(str(finding))
-    if len(findings):
-        echo(f"共 {len(findings.errors)} 个错误，{len(findings.warnings)} 个警告")
-    if findings.has_errors:
-        raise CheckFailed("发现错误，未生成任何文件。请按上面的提示修改源文件后重试。")
+def editions(project, previous=None) -> list[Edition]:
+    """The editions a project's catalogs make; ``previous`` (``--previous``) names the source(s)
+    that are last year's, to compare with rather than publish."""
     prev_root = Path(previous).resolve() if previous else None
 
     def from_previous(source) -> bool:
@@ -199,37 +153,43 @@ def run_catalog(sources: list[Path], previous: Path | None, filing: bool, out: P
 
     current = [(s.model, s.path.stem) for s in project.of_kind("catalog") if not from_previous(s)]
     earlier = [s.model for s in project.of_kind("catalog") if from_previous(s)]
-    others = [s for s in project.sources if s.kind != "catalog" and not from_previous(s)]
-    for source in others:
-        echo(f"{source.display}: 提示: 这不是目录（是{_kind_label(source.kind)}），已跳过")
     if not current:
-        raise UsageError("错误: 给出的文件中没有技能扶贫技工院校和专业目录（YAML 的 kind: catalog，"
-                         "或表头含 学校名称、专业名称、培养层次 的工作簿）")
+        raise UsageError(f"错误: 没有找到技能扶贫技工院校和专业目录（{project.describe()}）；目录是 YAML 的 "
+                         "kind: catalog，或表头含 学校名称、专业名称、培养层次 的工作簿")
     if previous and not earlier:
         raise UsageError(f"{previous}: 错误: --previous 指定的文件不是目录")
-    editions = plan_editions(current, earlier, project.config)
-    made = []
-    with OutputFolder(out, paths) as folder:
-        for edition in editions:
-            _say(edition, echo)
-            made += write_edition(edition, folder, "", formats, filing, echo)
-    for path in made:
-        echo(f"已生成 {Path(out) / path}")
-    return made
+    return catalog_editions(current, earlier, project.config)
 
 
-def _kind_label(kind: str) -> str:
-    from ..sources.schema import KIND_NAMES
-    return KIND_NAMES.get(kind, kind)
+def plan(project, options, report, previous=None) -> list:
+    """The catalog of each edition (a city with its changes, or a province-wide merge)."""
+    from ..kinds import Document
+    documents = []
+    for edition in editions(project, previous):
+        _say(edition, report.note)
+        documents.append(Document("catalog", edition.stem, edition, edition.title))
+    return documents
 
 
-def build_project(project, out, prefix: str, formats, mask: bool, echo=print) -> list[str]:
-    """`publisher build`: the project's latest catalog per city, its changes and its filing."""
-    sources = project.of_kind("catalog")
-    if not sources:
-        return []
-    catalogs = [(s.model, s.path.stem) for s in sources]
-    made = []
-    for edition in plan_editions(catalogs, [], project.config):
-        made += write_edition(edition, out, prefix, formats, filing=True, echo=echo)
-    return made
+def _say(edition: Edition, echo) -> None:
+    if edition.merged:
+        counts = "；".join(f"{p.city} {len(p.catalog.schools)} 所学校 {p.catalog.major_count} 个专业"
+                          for p in edition.parts)
+        echo(f"{edition.title}：{len(edition.parts)} 个市，{counts}")
+    else:
+        echo(f"{edition.title}：{edition.schools} 所学校，{edition.majors} 个专业，招生计划 {edition.places} 人")
+    for part in edition.parts:
+        if part.previous is not None:
+            echo(f"{part.city}与{part.previous.year or '上'}年度相比：{len(part.changes)} 处调整。"
+                 + part.summary_text)
+
+
+def _register():
+    from ..kinds import Kind, register
+    here = "publisher.documents"
+    register(Kind("catalog", "技能扶贫技工院校和专业目录", ("catalog",), ("docx", "pdf", "xlsx", "html"), plan,
+                  {"docx": f"{here}.catalog_docx:render", "pdf": f"{here}.catalog_html:render_pdf",
+                   "xlsx": f"{here}.catalog_xlsx:render", "html": f"{here}.catalog_html:render_public"}))
+
+
+_register()

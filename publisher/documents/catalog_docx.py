@@ -77,9 +77,8 @@ def _span_row(table, columns, text, role="hei"):
 L, C, R = WD_ALIGN_PARAGRAPH.LEFT, WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.RIGHT
 
 
-def render(edition) -> bytes:
-    ctx = context(edition)
-    config = edition.config
+def render(edition, options, report=None) -> bytes:
+    ctx = context(edition, options)
     doc = d.new_document()
     section = doc.sections[0]
     d.page_setup(section, landscape=True, margins=MARGINS)
@@ -143,11 +142,11 @@ def render(edition) -> bytes:
                                                                          c["item"], c["old"], c["new"]]
                 _add_row(changes, cols, values, [C] * (3 if ctx["merged"] else 2) + [L, L, C, L, L])
 
-    _signature(doc, ctx, config)
+    _signature(doc, ctx, options)
     return d.document_bytes(doc, edition.published_on)
 
 
-def _signature(doc, ctx, config) -> None:
+def _signature(doc, ctx, options) -> None:
     """Issuer and date right of centre, the seal placeholder centred over both."""
     spacer = _para(doc, "", after=0)
     spacer.paragraph_format.space_before = Pt(74)
@@ -157,8 +156,7 @@ def _signature(doc, ctx, config) -> None:
     name.paragraph_format.keep_with_next = True
     date = _para(doc, ctx["date"] or "　　年　月　日", "body", 14, C)
     date.paragraph_format.left_indent = Mm(140)
-    if config.issuer.seal != "none":
-        from ..render.seal import docx_seal
-        # centre of the 117 mm wide signature column (257 − 140), over the issuer line
-        docx_seal(name, diameter_mm=config.layout.seal_mm, h_offset_mm=140 + (257 - 140) / 2 - config.layout.seal_mm / 2,
-                  v_offset_mm=-config.layout.seal_mm / 2 - 3, color=config.layout.red, image=config.seal_image())
+    from ..render.seal import add_docx_seal
+    diameter = options.layout.seal_mm
+    # centre of the 117 mm wide signature column (257 − 140), over the issuer line
+    add_docx_seal(name, options, 140 + (257 - 140) / 2 - diameter / 2, -diameter / 2 - 3)

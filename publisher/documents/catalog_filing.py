@@ -7,6 +7,9 @@ written, so the publishing notice is made here the same way as the report.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+from pathlib import Path
+
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm, Pt
 from markupsafe import Markup
@@ -100,13 +103,13 @@ def notice_letter(edition) -> dict:
 
 # ---------------------------------------------------------------- rendering
 
-def pdf_bytes(letter: dict, edition) -> bytes:
-    config = edition.config
-    from .catalog_html import seal_markup
+def pdf_bytes(letter: dict, edition, options) -> bytes:
+    from ..render.seal import seal_markup
     html = render("html/catalog_filing.html.j2",
                   dict(letter, issuer=edition.issuer, date=cn_date(edition.published_on, "　　年　月　日"),
-                       fonts_css=Markup(fonts.css(config.fonts)), seal=seal_markup(config)), config.templates)
-    return html_to_pdf(html, base_url=str(config.root), date=edition.published_on, title=letter["title"])
+                       fonts_css=Markup(fonts.css(options.fonts)), seal=Markup(seal_markup(options))),
+                  options.templates)
+    return html_to_pdf(html, base_url=options.base_url, date=edition.published_on, title=letter["title"])
 
 
 def _p(doc, text="", role="body", size=16, align=None, indent=False, before=0):
@@ -122,8 +125,7 @@ def _p(doc, text="", role="body", size=16, align=None, indent=False, before=0):
     return p
 
 
-def docx_bytes(letter: dict, edition) -> bytes:
-    config = edition.config
+def docx_bytes(letter: dict, edition, options) -> bytes:
     doc = d.new_document()
     section = doc.sections[0]
     d.page_setup(section)
@@ -149,12 +151,10 @@ def docx_bytes(letter: dict, edition) -> bytes:
     name.paragraph_format.right_indent = Pt(16 * 2)
     date = _p(doc, cn_date(edition.published_on, "　　年　月　日"), align=WD_ALIGN_PARAGRAPH.RIGHT)
     date.paragraph_format.right_indent = Pt(16 * 4)
-    if config.issuer.seal != "none":
-        from ..render.seal import docx_seal
-        seal = config.layout.seal_mm
-        # centred over the date (text width 156 mm, date right-indented 4 characters ≈ 22.6 mm)
-        docx_seal(name, diameter_mm=seal, h_offset_mm=156 - 22.6 - 30 - seal / 2, v_offset_mm=-seal / 2 + 3,
-                  color=config.layout.red, image=config.seal_image())
+    from ..render.seal import add_docx_seal
+    seal = options.layout.seal_mm
+    # centred over the date (text width 156 mm, date right-indented 4 characters ≈ 22.6 mm)
+    add_docx_seal(name, options, 156 - 22.6 - 30 - seal / 2, -seal / 2 + 3)
     for note in letter["notes"]:
         _p(doc, f"（{note}）", indent=True)
     annex = letter["annex"]
@@ -194,55 +194,70 @@ def docx_bytes(letter: dict, edition) -> bytes:
 
 def publishing_notice(edition):
     """The publishing notice as a 公文 for the notice engine (GB/T 9704), the catalog as its 附件."""
-    from pathlib import Path
-
     from ..domain.notice import Attachment, Notice
     from ..errors import Location
     letter = notice_letter(edition)
-    source = Path(edition.parts[0].catalog.location.file)
-    if not source.is_file():
-        return None
-    where = Location(str(source))
-    return Notice(where, path=source.resolve(), issuers=[edition.issuer], mark="文件",
+    where = edition.parts[0].catalog.location
+    source = Path(where.file)
+    return Notice(Location(where.file), path=source.resolve() if source.is_file() else None,
+                  issuers=[edition.issuer], mark="文件",
                   title=letter["title"], to=letter["to"],
                   body="\n\n".join(text for _, text in letter["paras"]),
-                  attachments=[Attachment(where, title=letter["attachments"][0], table=source.resolve())],
+                  attachments=[Attachment(Location(where.file), title=letter["attachments"][0], table=source)],
                   date=edition.published_on, notes=list(letter["notes"]),
                   seal=edition.config.issuer.seal or "placeholder",
                   printed_by=f"{edition.issuer}办公室", printed_on=edition.published_on)
 
 
-def _notice_files(edition, formats, echo) -> dict:
-    """{ext: bytes} of the publishing notice made by the notice engine, or {} when it cannot be."""
-    from ..errors import Findings
-    from ..project import Project
-    from . import notice as engine
-    notice = publishing_notice(edition)
-    if notice is None:
-        return {}
-    findings = Findings()
-    project = Project(edition.config)
-    files = engine.make(notice, edition.config, project, tuple(f for f in formats if f in ("docx", "pdf")), findings)
-    for finding in findings.sorted():
-        echo(str(finding))
-    return {} if findings.has_errors else files
+# ---------------------------------------------------------------- the document kind
+
+@dataclass(frozen=True)
+class Report:
+    """The 备案报告 with its 备案表 (laid out here, not yet by the notice engine)."""
+
+    letter: dict
+    edition: object
 
 
-def write(edition, out, base: str, formats, echo) -> list[str]:
-    """The report (with 备案表) and the publishing notice (a 公文 through the notice engine), as DOCX and PDF."""
-    made = []
-    notice_files = _notice_files(edition, formats, echo)
-    for suffix, ext in (("公布通知", "docx"), ("公布通知", "pdf")):
-        if ext in notice_files:
-            out.write_bytes(f"{base}-{suffix}.{ext}", notice_files[ext])
-            made.append(f"{base}-{suffix}.{ext}")
-    letters = (("备案报告", report_letter(edition)),) + (() if notice_files else (("公布通知", notice_letter(edition)),))
-    for suffix, letter in letters:
-        if "docx" in formats:
-            out.write_bytes(f"{base}-{suffix}.docx", docx_bytes(letter, edition))
-            made.append(f"{base}-{suffix}.docx")
-        if "pdf" in formats:
-            out.write_bytes(f"{base}-{suffix}.pdf", pdf_bytes(letter, edition))
-            made.append(f"{base}-{suffix}.pdf")
-    return made
+def plan(project, options, report, previous=None) -> list:
+    """The filing of each city edition: the publishing notice (a 公文 through the notice
+    engine, the catalog as its 附件) and the report to the province with its 备案表."""
+    from ..kinds import Document
+    from .catalog import editions
+    from .notice import measured
+    from .notice_layout import NoticeJob
+    documents = []
+    for edition in editions(project, previous):
+        if edition.merged:
+            report.note("提示：全省汇总目录不生成备案报告和公布通知（备案由各市分别报送）。")
+            continue
+        notice = publishing_notice(edition)
+        job = NoticeJob(notice, (edition.parts[0].catalog,))
+        documents.append(Document("filing", f"{edition.stem}-公布通知", measured(job, options), notice.title))
+        documents.append(Document("filing", f"{edition.stem}-备案报告", Report(report_letter(edition), edition),
+                                  "备案报告"))
+    return documents
 
+
+def filing_pdf(model, options, report) -> bytes:
+    if isinstance(model, Report):
+        return pdf_bytes(model.letter, model.edition, options)
+    from .notice_pdf import pdf_bytes as notice_pdf
+    return notice_pdf(model, options, report)
+
+
+def filing_docx(model, options, report) -> bytes:
+    if isinstance(model, Report):
+        return docx_bytes(model.letter, model.edition, options)
+    from .notice_docx import docx_bytes as notice_docx
+    return notice_docx(model, options, report)
+
+
+def _register():
+    from ..kinds import Kind, register
+    here = "publisher.documents.catalog_filing"
+    register(Kind("filing", "目录备案报告和公布通知", ("catalog",), ("docx", "pdf"), plan,
+                  {"docx": f"{here}:filing_docx", "pdf": f"{here}:filing_pdf"}))
+
+
+_register()

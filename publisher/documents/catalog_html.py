@@ -15,15 +15,6 @@ from ..render.pdf import html_to_pdf
 from ..text import cn_date
 
 
-def seal_markup(config) -> Markup:
-    """The seal placeholder (or the authorised image) for HTML/PDF."""
-    from ..render.seal import seal_svg
-    if config.issuer.seal == "none":
-        return Markup("")
-    return Markup(seal_svg(diameter_mm=config.layout.seal_mm, color=config.layout.red, image=config.seal_image(),
-                           fonts_dir=config.fonts))
-
-
 def _school(no: int, school, city: str) -> dict:
     return {
         "no": no, "city": city, "name": school.name, "type": school.type, "affiliation": school.affiliation,
@@ -34,7 +25,7 @@ def _school(no: int, school, city: str) -> dict:
     }
 
 
-def context(edition) -> dict:
+def context(edition, options) -> dict:
     """Everything the catalog templates show, as plain values."""
     parts = []
     no = 0
@@ -54,26 +45,26 @@ def context(edition) -> dict:
         "title": edition.title, "region": edition.region, "year": edition.year,
         "date": cn_date(edition.published_on, ""), "issuer": edition.issuer,
         "merged": edition.merged, "parts": parts,
-        "totals": {"schools": edition.schools, "majors": edition.majors, "plan": edition.plan,
+        "totals": {"schools": edition.schools, "majors": edition.majors, "plan": edition.places,
                    "cities": len(edition.parts)},
         "has_previous": edition.has_previous, "previous_year": edition.previous_year,
         "changes": [{"kind": c.kind, "city": c.city, "school": c.school, "major": c.major, "item": c.item,
                      "old": c.old, "new": c.new} for c in edition.changes],
-        "red": edition.config.layout.red,
+        "red": options.layout.red,
     }
 
 
-def render_pdf(edition) -> bytes:
-    config = edition.config
-    ctx = context(edition)
-    ctx.update(fonts_css=Markup(fonts.css(config.fonts)), seal=seal_markup(config))
-    html = render("html/catalog.html.j2", ctx, config.templates)
-    return html_to_pdf(html, base_url=str(config.root), date=edition.published_on, title=edition.title)
+def render_pdf(edition, options, report=None) -> bytes:
+    from ..render.seal import seal_markup
+    ctx = context(edition, options)
+    ctx.update(fonts_css=Markup(fonts.css(options.fonts)), seal=Markup(seal_markup(options)))
+    html = render("html/catalog.html.j2", ctx, options.templates)
+    return html_to_pdf(html, base_url=options.base_url, date=edition.published_on, title=edition.title)
 
 
-def public_data(edition) -> dict:
+def public_data(edition, options) -> dict:
     """The JSON the public page filters: schools with their majors, nothing personal."""
-    ctx = context(edition)
+    ctx = context(edition, options)
     schools = [s for p in ctx["parts"] for s in p["schools"]]
 
     def options(values):
@@ -94,9 +85,9 @@ def public_data(edition) -> dict:
     }
 
 
-def render_public(edition) -> bytes:
+def render_public(edition, options, report=None) -> bytes:
     """One self-contained HTML page: inline CSS and JS, system fonts, no network access."""
-    ctx = context(edition)
-    ctx["data"] = public_data(edition)
-    html = render("html/catalog_public.html.j2", ctx, edition.config.templates)
+    ctx = context(edition, options)
+    ctx["data"] = public_data(edition, options)
+    html = render("html/catalog_public.html.j2", ctx, options.templates)
     return html.encode("utf-8")

@@ -125,8 +125,8 @@ def _changes_sheet(ws, ctx) -> None:
     _print_ready(ws, header, n)
 
 
-def render(edition) -> bytes:
-    ctx = context(edition)
+def render(edition, options, report=None) -> bytes:
+    ctx = context(edition, options)
     wb = Workbook()
     ws = wb.active
     ws.title = "目录"

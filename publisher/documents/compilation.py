@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from ..domain.models import COUNT_FIELDS, Period, PersonList, Progress
 from ..errors import Finding, Findings, Location, UsageError
@@ -359,7 +358,7 @@ def _supersede(comp: Compilation) -> None:
                      f"{city}本期报送了不止一份报表；以填表时间较晚的 {keep.name} 为准，本表未计入汇总", "filled_on")
 
 
-# ---------------------------------------------------------------- entry points
+# ---------------------------------------------------------------- the document kind
 
 def _is_compilation(project) -> bool:
     """A province-type project: progress returns (or 附件2) from more than one city."""
@@ -368,76 +367,38 @@ def _is_compilation(project) -> bool:
     return len(cities) > 1 or len(reg_cities) > 1
 
 
-def claims(project) -> list[str]:
-    """Display names of the returns whose errors the compilation reports itself (not build blockers)."""
-    if not _is_compilation(project):
-        return []
+def reports(project) -> list[str]:
+    """Files whose errors the compilation reports itself (listed, left out of the totals) rather
+    than stopping the run: the returns, and workbooks that could not be read at all."""
     names = [s.display for s in project.sources if s.kind in ("progress", "registrations")]
     names += [f.location.file for f in project.findings if f.code == "file.unreadable"
               and f.location.file.lower().endswith((".xlsx", ".xls", ".xlsm", ".csv"))]
     return names
 
 
-def build_project(project, out, prefix: str, formats, mask: bool, echo) -> list[str]:
-    """`publisher build`: compile a province project's returns; [] for any other project."""
-    if not _is_compilation(project):
-        return []
-    comp = compile_project(project, project.findings)      # build_all has run the checks into it
-    for finding in comp.findings.sorted():
-        echo(str(finding))
-    return _write(comp, project.config, out, prefix, formats, mask)
-
-
-def _write(comp: Compilation, config, out, prefix: str, formats, mask: bool) -> list[str]:
-    from . import compilation_render as render
-    mask = mask or getattr(config, "mask", False)
-    made = []
-    stem, _ = out.names(prefix).claim(comp.stem)
-    makers = {"xlsx": render.xlsx_bytes, "docx": render.docx_bytes, "pdf": render.pdf_bytes}
-    for fmt in ("xlsx", "docx", "pdf"):
-        if fmt not in formats:
-            continue
-        rel = f"{stem}.{fmt}"
-        rel = f"{prefix}/{rel}" if prefix else rel
-        out.write_bytes(rel, makers[fmt](comp, config, mask))
-        made.append(rel)
-    return made
-
-
-def run_compile(sources: list[Path], year: int | None, period: str | None, out: Path, formats, echo=print) -> list[str]:
-    """`publisher compile SOURCE... [--year Y --period H1|H2] -o OUT`."""
-    from ..output import OutputFolder
-    from ..project import load_project, run_checks
-    project = load_project(sources)
-    findings = run_checks(project)
+def plan(project, options, report, year: int | None = None, period: str | None = None) -> list:
+    """The compilation of a province project's returns for one period (or year of 附件2)."""
+    from ..kinds import Document
     usable = [s for s in project.sources if s.kind in ("progress", "registrations")]
     if not usable:
-        given = "、".join(str(p) for p in sources)
-        raise UsageError(f"错误: {given} 中没有找到可汇总的报表：请给出各市报来的附件1（进展情况表）"
-                         "或附件2（登记汇总表）工作簿或其所在文件夹", findings.sorted())
-    for source in project.sources:
-        if source.kind not in ("progress", "registrations"):
-            echo(f"{source.display}: 警告: 这是{_kind_name(source.kind)}，不是附件1或附件2，汇总时已忽略")
-    comp = compile_project(project, findings, year, period)
-    everything = Findings()
-    everything.extend(findings)
-    everything.extend(comp.findings)
-    for finding in everything.sorted():
-        echo(str(finding))
+        raise UsageError(f"错误: 没有找到可汇总的报表（{project.describe()}）；请给出各市报来的附件1（进展情况表）"
+                         "或附件2（登记汇总表）工作簿或其所在文件夹", project.findings.sorted())
+    comp = compile_project(project, project.findings, year, period)
+    report.findings.extend(comp.findings)
     if comp.period is None and not comp.registrations:
         raise UsageError("错误: 无法确定汇总的期次：报表中没有填表时间；请用 --year 2019 --period H1 指定")
-    with OutputFolder(out, [s.path for s in usable]) as folder:
-        made = _write(comp, project.config, folder, "", formats, project.config.mask)
-    included = len(comp.included)
-    echo(f"汇总完成：{comp.title}；汇总 {included} 个市"
-         + (f"，未报送 {len(comp.missing)} 个市" if comp.period and comp.missing else "")
-         + (f"，{len([r for r in comp.returns if r.status == ERRORS])} 份报表有错误未计入" if any(
-             r.status == ERRORS for r in comp.returns) else "") + "。")
-    for rel in made:
-        echo(f"已生成 {Path(out) / rel}")
-    return made
+    errors = len([r for r in comp.returns if r.status == ERRORS])
+    report.note(f"汇总：{comp.title}；汇总 {len(comp.included)} 个市"
+                + (f"，未报送 {len(comp.missing)} 个市" if comp.period and comp.missing else "")
+                + (f"，{errors} 份报表有错误未计入" if errors else "") + "。")
+    return [Document("compilation", comp.stem, comp, comp.title)]
 
 
-def _kind_name(kind: str) -> str:
-    from ..sources.schema import KIND_NAMES
-    return KIND_NAMES.get(kind, kind)
+def _register():
+    from ..kinds import Kind, register
+    writers = {fmt: f"publisher.documents.compilation_render:{fmt}_bytes" for fmt in ("xlsx", "docx", "pdf")}
+    register(Kind("compilation", "全省汇总表", ("progress", "registrations"), ("xlsx", "docx", "pdf"), plan,
+                  writers, applies=_is_compilation, reports=reports))
+
+
+_register()

@@ -111,26 +111,16 @@ def registration_tables(comp: Compilation, mask: bool):
     return by_city, by_school, dups
 
 
-def chart_picture(comp: Compilation, config) -> bytes:
+def chart_picture(comp: Compilation, options) -> bytes:
     rows = comp.rows
     return chart_png([r.city for r in rows], [[r.employment_rate for r in rows], [r.training_rate for r in rows]],
-                     config.fonts if config else None, rate_text)
-
-
-def _seal_image(config):
-    try:
-        return config.seal_image() if config else None
-    except Exception:
-        return None
-
-
-def _seal_wanted(config) -> bool:
-    return not (config and config.issuer.seal == "none")
+                     options.fonts, rate_text)
 
 
 # ---------------------------------------------------------------- XLSX
 
-def xlsx_bytes(comp: Compilation, config, mask: bool) -> bytes:
+def xlsx_bytes(comp: Compilation, options, report=None) -> bytes:
+    mask = options.mask
     from openpyxl import Workbook
     from openpyxl.chart import BarChart, Reference
     from openpyxl.chart.label import DataLabelList
@@ -300,16 +290,15 @@ def _series_title(text: str):
 
 # ---------------------------------------------------------------- HTML / PDF
 
-def html_text(comp: Compilation, config, mask: bool) -> str:
+def html_text(comp: Compilation, options) -> str:
     from ..render.html import render
-    from ..render.seal import seal_svg
-    fonts_dir = config.fonts if config else None
+    from ..render.seal import seal_markup
+    fonts_dir = options.fonts
     chart = None
     if comp.period is not None and comp.rows:
-        chart = "data:image/png;base64," + base64.b64encode(chart_picture(comp, config)).decode("ascii")
-    seal = seal_svg(config.layout.seal_mm if config else 42, config.layout.red if config else "#E8380D",
-                    _seal_image(config), fonts_dir) if _seal_wanted(config) else ""
-    by_city, by_school, dups = registration_tables(comp, mask) if comp.registrations else ([], [], [])
+        chart = "data:image/png;base64," + base64.b64encode(chart_picture(comp, options)).decode("ascii")
+    seal = seal_markup(options)
+    by_city, by_school, dups = registration_tables(comp, options.mask) if comp.registrations else ([], [], [])
     context = {
         "font_css": fonts.css(fonts_dir),
         "comp": comp,
@@ -336,27 +325,27 @@ def html_text(comp: Compilation, config, mask: bool) -> str:
     from markupsafe import Markup
     context["seal"] = Markup(seal)
     context["font_css"] = Markup(context["font_css"])
-    return render("html/compilation.html.j2", context, config.templates if config else None)
+    return render("html/compilation.html.j2", context, options.templates)
 
 
-def pdf_bytes(comp: Compilation, config, mask: bool) -> bytes:
+def pdf_bytes(comp: Compilation, options, report=None) -> bytes:
     from ..render.pdf import html_to_pdf
     from ..render.html import builtin_templates
-    html = html_text(comp, config, mask)
-    base = (config.templates if config and config.templates else builtin_templates()) / "html"
+    html = html_text(comp, options)
+    base = (options.templates or builtin_templates()) / "html"
     return html_to_pdf(html, base_url=str(base) + "/", date=comp.date, title=comp.title)
 
 
 # ---------------------------------------------------------------- DOCX
 
-def docx_bytes(comp: Compilation, config, mask: bool) -> bytes:
+def docx_bytes(comp: Compilation, options, report=None) -> bytes:
+    mask = options.mask
     from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
     from docx.oxml.ns import qn
     from docx.shared import Mm, Pt
 
     from ..render import docx as d
-    from ..render.seal import docx_seal
 
     doc = d.new_document()
     section = doc.sections[0]
@@ -434,13 +423,13 @@ def docx_bytes(comp: Compilation, config, mask: bool) -> bytes:
                   (0, 3, 0, 6), (0, 8, 0, 9), (1 + len(rows), 0, 1 + len(rows), 1)]
         table([head1, head2], rows, widths, merges, left_cols=(11,), bold_last=True)
         para("说明：" + comp.summary_note() + RATE_NOTE, "body", 10.5, before=4)
-        _signature(doc, comp, config, para, docx_seal)
+        _signature(doc, comp, options, para)
         if comp.rows:
             p = para(before=0)
             p.add_run().add_break(WD_BREAK.PAGE)
             heading("各市毕业生就业率与培训后就业创业率")
             pic = para(align=WD_ALIGN_PARAGRAPH.CENTER)
-            pic.add_run().add_picture(io.BytesIO(chart_picture(comp, config)), width=Mm(SIZE_MM[0]))
+            pic.add_run().add_picture(io.BytesIO(chart_picture(comp, options)), width=Mm(SIZE_MM[0]))
     heading("报送情况")
     table([["序号", "市", "报送情况", "填表时间", "报表文件", "问题（位置：内容）"]], status_rows(comp),
           [11, 17, 45, 27, 50, width_mm - 150], left_cols=(2, 4, 5), size=9.5)
@@ -464,11 +453,11 @@ def docx_bytes(comp: Compilation, config, mask: bool) -> bytes:
         else:
             para("未发现同一身份证号在两个市登记。", "body", 12)
         if comp.period is None:
-            _signature(doc, comp, config, para, docx_seal)
+            _signature(doc, comp, options, para)
     return d.document_bytes(doc, comp.date)
 
 
-def _signature(doc, comp, config, para, docx_seal) -> None:
+def _signature(doc, comp, options, para) -> None:
     """Issuer and date at the right, the seal placeholder over them (GB/T 9704 7.3.5.1 style)."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Mm
@@ -477,10 +466,9 @@ def _signature(doc, comp, config, para, docx_seal) -> None:
     name.paragraph_format.keep_with_next = True
     date = para(cn_date(comp.date), "body", 14, WD_ALIGN_PARAGRAPH.RIGHT)
     date.paragraph_format.right_indent = Mm(28)
-    if _seal_wanted(config):
-        diameter = config.layout.seal_mm if config else 42
-        text_width = 297 - 40
-        # centre the circle over the issuer name, its middle at the line between name and date
-        centre_x = text_width - 20 - len(comp.issuer) * 14 * 25.4 / 72 / 2
-        docx_seal(name, diameter, h_offset_mm=centre_x - diameter / 2, v_offset_mm=-diameter / 2 + 2,
-                  color=config.layout.red if config else "#E8380D", image=_seal_image(config))
+    from ..render.seal import add_docx_seal
+    diameter = options.layout.seal_mm
+    text_width = 297 - 40
+    # centre the circle over the issuer name, its middle at the line between name and date
+    centre_x = text_width - 20 - len(comp.issuer) * 14 * 25.4 / 72 / 2
+    add_docx_seal(name, options, centre_x - diameter / 2, -diameter / 2 + 2)

@@ -13,8 +13,9 @@ from ..render.docx import (cant_split, cell_valign_center, document_bytes, new_d
                            repeat_header, run, table_borders)
 from ..render.html import render
 from ..render.pdf import html_to_pdf
-from ..render.seal import docx_seal, seal_svg
+from ..render.seal import add_docx_seal, seal_markup
 from ..render.xlsx import formula, print_landscape, put, workbook_bytes
+from .forms import PRINT_BLANK_ROWS, XLSX_BLANK_ROWS, build_form, total_texts
 
 # Landscape A4 page of a stand-alone form (mm): room for the page number below.
 PAGE_MARGINS = {"top": 20, "bottom": 22, "left": 15, "right": 15}
@@ -27,9 +28,37 @@ def _footer_text(form) -> str:
     return f"填表人：{form.filled_by or ' ' * 12}        联系电话：{form.phone or ' ' * 16}"
 
 
+# ---------------------------------------------------------------- the writers of the forms kind
+
+def xlsx_writer(spec, options, report=None) -> bytes:
+    """A blank form gets 30 ruled rows in XLSX (to type into)."""
+    return xlsx_bytes(spec.build(options, XLSX_BLANK_ROWS, wide=True), options)
+
+
+def docx_writer(spec, options, report=None) -> bytes:
+    """A blank form gets one page of ruled rows on paper."""
+    return docx_bytes(spec.build(options, PRINT_BLANK_ROWS[spec.form]), options)
+
+
+def pdf_writer(spec, options, report=None) -> bytes:
+    return pdf_bytes(spec.build(options, PRINT_BLANK_ROWS[spec.form]), options)
+
+
+def form_html(form: str, data, options, city=None, with_title: bool = True) -> str:
+    """The form as an HTML fragment for a notice's attachment page (see ``forms``' docstring)."""
+    built = build_form(form, data, None, city, data is None, options.mask, blank_rows=PRINT_BLANK_ROWS.get(form, 0))
+    return fragment_html(built, options, with_title)
+
+
+def add_form_docx(document, form: str, data, options, city=None, with_title: bool = True) -> None:
+    """Append the form to ``document`` (whose last section is already landscape)."""
+    built = build_form(form, data, None, city, data is None, options.mask, blank_rows=PRINT_BLANK_ROWS.get(form, 0))
+    add_to_docx(document, built, options, with_label=False, with_title=with_title)
+
+
 # ---------------------------------------------------------------- XLSX
 
-def xlsx_bytes(form, config) -> bytes:
+def xlsx_bytes(form, options) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, Side
     from openpyxl.utils import get_column_letter
@@ -192,60 +221,54 @@ def _widths(form) -> list[float]:
     return [round(c.weight * 100 / total, 3) for c in form.columns]
 
 
-def _scoped_font_css(config) -> str:
-    rules = [line for line in fonts.css(config.fonts).splitlines() if line.startswith("@font-face")]
+def _scoped_font_css(options) -> str:
+    rules = [line for line in fonts.css(options.fonts).splitlines() if line.startswith("@font-face")]
     for key in fonts.ROLES:
-        rules.append(f".pub-form .f-{key} {{ font-family: {fonts.stack(key, config.fonts)}; "
-                     f"font-weight: {fonts.weight(key, config.fonts)}; }}")
+        rules.append(f".pub-form .f-{key} {{ font-family: {fonts.stack(key, options.fonts)}; "
+                     f"font-weight: {fonts.weight(key, options.fonts)}; }}")
     return "\n".join(rules)
 
 
-def _context(form, config, with_label: bool, with_title: bool) -> dict:
+def _context(form, options, with_label: bool, with_title: bool) -> dict:
     head = [[h for h in form.head if h.row == r] for r in range(form.head_rows)]
     rows = [[{"text": "" if v is None else str(v),
               "cls": ("left" if col.key in LEFT_ALIGNED else "center") + (" nowrap" if col.kind == "id" else "")}
              for col, v in zip(form.columns, row)] for row in form.rows]
-    texts = [t for t in _total_texts(form)]
+    texts = [t for t in total_texts(form)]
     total = [{"text": texts[0], "colspan": form.total_span}] + [{"text": t, "colspan": 1} for t in texts[form.total_span:]]
-    seal = (seal_svg(config.layout.seal_mm, config.layout.red, config.seal_image(), config.fonts, label="centre")
-            if config.issuer.seal != "none" else "")
+    seal = seal_markup(options, label="centre") if not form.blank else ""
     return {
         "form": form, "label": form.label if with_label else "", "with_title": with_title,
         "head": head, "rows": rows, "total": total, "widths": _widths(form),
         "unit_text": form.unit, "date_text": form.date, "filled_by": form.filled_by, "phone": form.phone,
         "blank": form.blank, "table_pt": form.table_pt, "seal": Markup(seal),
-        "seal_mm": config.layout.seal_mm,
-        "font_css": Markup(_scoped_font_css(config)),
+        "seal_mm": options.layout.seal_mm,
+        "font_css": Markup(_scoped_font_css(options)),
     }
 
 
-def _total_texts(form) -> list[str]:
-    from .forms import total_texts
-    return total_texts(form)
+def fragment_html(form, options, with_title: bool = True) -> str:
+    return render("html/form_body.html.j2", _context(form, options, False, with_title), options.templates)
 
 
-def fragment_html(form, config, with_title: bool = True) -> str:
-    return render("html/form_body.html.j2", _context(form, config, False, with_title), config.templates)
-
-
-def page_html(form, config) -> str:
-    context = _context(form, config, True, True)
+def page_html(form, options) -> str:
+    context = _context(form, options, True, True)
     context["page_css"] = Markup(
-        fonts.css(config.fonts) + "\n@page { size: A4 landscape; "
+        fonts.css(options.fonts) + "\n@page { size: A4 landscape; "
         f"margin: {PAGE_MARGINS['top']}mm {PAGE_MARGINS['right']}mm {PAGE_MARGINS['bottom']}mm "
         f"{PAGE_MARGINS['left']}mm; @bottom-center {{ content: \"— \" counter(page) \" —\"; "
-        f"font-family: {fonts.stack('song', config.fonts)}; font-size: 14pt; }} }}")
-    return render("html/form.html.j2", context, config.templates)
+        f"font-family: {fonts.stack('song', options.fonts)}; font-size: 14pt; }} }}")
+    return render("html/form.html.j2", context, options.templates)
 
 
-def pdf_bytes(form, config) -> bytes:
-    return html_to_pdf(page_html(form, config), base_url=str(config.root), date=form.doc_date,
+def pdf_bytes(form, options) -> bytes:
+    return html_to_pdf(page_html(form, options), base_url=options.base_url, date=form.doc_date,
                        title=form.title)
 
 
 # ---------------------------------------------------------------- DOCX
 
-def docx_bytes(form, config) -> bytes:
+def docx_bytes(form, options) -> bytes:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     document = new_document()
     section = document.sections[0]
@@ -257,7 +280,7 @@ def docx_bytes(form, config) -> bytes:
     run(footer, "— ", "song", 14)
     add_page_field(footer, "song", 14)
     run(footer, " —", "song", 14)
-    add_to_docx(document, form, config, with_label=True, with_title=True, first=True)
+    add_to_docx(document, form, options, with_label=True, with_title=True, first=True)
     return document_bytes(document, form.doc_date)
 
 
@@ -271,7 +294,7 @@ def _text_width_mm(document) -> float:
     return (section.page_width - section.left_margin - section.right_margin) / 36000
 
 
-def add_to_docx(document, form, config, with_label: bool = False, with_title: bool = True,
+def add_to_docx(document, form, options, with_label: bool = False, with_title: bool = True,
                 first: bool = False) -> None:
     """Append label, title, 填表单位 line (with seal), table and 填表人 line."""
     from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -295,13 +318,12 @@ def add_to_docx(document, form, config, with_label: bool = False, with_title: bo
     prefix = "填表单位（盖章）："
     run(paragraph, prefix + form.unit, "body", META_PT)
     run(paragraph, "\t填表时间：" + form.date, "body", META_PT)
-    if config.issuer.seal != "none":
-        d = config.layout.seal_mm
+    if not form.blank:                   # a blank form is sent out to be filled: no issuer seal
+        d = options.layout.seal_mm
         char_mm = META_PT * 25.4 / 72
         centre = (len(prefix) + len(form.unit.strip() or form.unit) / 2) * char_mm
         # Centred on the unit name, its label just above the line (as in the PDF).
-        docx_seal(paragraph, d, max(0.0, centre - d / 2), char_mm * 0.6 - d / 2 - 5, config.layout.red,
-                  config.seal_image(), label="centre")
+        add_docx_seal(paragraph, options, max(0.0, centre - d / 2), char_mm * 0.6 - d / 2 - 5, label="centre")
 
     n = len(form.columns)
     table = document.add_table(rows=form.head_rows + len(form.rows) + 1, cols=n)
@@ -333,7 +355,7 @@ def add_to_docx(document, form, config, with_label: bool = False, with_title: bo
                   "left" if col.key in LEFT_ALIGNED else "center")
         rows[form.head_rows + i].height = _mm(6 if form.blank else 7)     # at least; 6 mm as in the PDF
     total_cells = cells_by_row[-1]
-    texts = _total_texts(form)
+    texts = total_texts(form)
     label_cell = total_cells[0]
     if form.total_span > 1:
         label_cell = label_cell.merge(total_cells[form.total_span - 1])

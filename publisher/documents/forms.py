@@ -243,37 +243,21 @@ def output_stem(form: Form, data=None) -> str:
     return safe_name("-".join(parts))
 
 
-# ---------------------------------------------------------------- entry points
+# ---------------------------------------------------------------- the document kind
 
-def render_outputs(form_name, data, config, catalog, city, blank, mask, formats):
-    """(Form, {extension: bytes}) for the requested formats, in the order xlsx, docx, pdf.
+@dataclass(frozen=True)
+class FormSpec:
+    """What one form document shows, before the rows a format wants are laid out."""
 
-    A blank form gets 30 ruled rows in XLSX (to type into) and one page of them on paper.
-    """
-    from . import form_render
-    config = config or ProjectConfig()
-    mask = mask or config.mask
-    renderers = {"xlsx": (form_render.xlsx_bytes, XLSX_BLANK_ROWS),
-                 "docx": (form_render.docx_bytes, PRINT_BLANK_ROWS[form_name]),
-                 "pdf": (form_render.pdf_bytes, PRINT_BLANK_ROWS[form_name])}
-    built, files = None, {}
-    for fmt, (render, rows) in renderers.items():
-        if fmt in formats:
-            built = build_form(form_name, data, config, city, blank, mask, catalog, rows, wide=fmt == "xlsx")
-            files[fmt] = render(built, config)
-    return built or build_form(form_name, data, config, city, blank, mask, catalog), files
+    form: str
+    data: object = None             # Progress / PersonList, None for a blank form
+    city: str = ""
+    catalog: object = None          # the governing catalog (blank forms' drop-down of schools)
+    config: ProjectConfig | None = None
 
-
-def make_form(form, folder, data=None, config=None, catalog=None, city=None,
-              formats=("xlsx", "docx", "pdf"), mask=False) -> list[str]:
-    """``publisher form``: write the form (filled from ``data`` or blank) into ``folder``."""
-    built, files = render_outputs(form, data, config, catalog, city, data is None, mask, formats)
-    stem, _ = folder.names().claim(output_stem(built, data))
-    written = []
-    for ext, payload in files.items():
-        folder.write_bytes(f"{stem}.{ext}", payload)
-        written.append(f"{stem}.{ext}")
-    return written
+    def build(self, options, rows: int = 0, wide: bool = False) -> Form:
+        return build_form(self.form, self.data, self.config, self.city, self.data is None, options.mask,
+                          self.catalog, rows, wide)
 
 
 def several_cities(project) -> bool:
@@ -282,48 +266,50 @@ def several_cities(project) -> bool:
     return len(cities) > 1
 
 
-def build_project(project, out, prefix, formats, mask, echo) -> list[str]:
-    """附件1 from each progress source, 附件2 from each registrations source."""
-    formats = tuple(f for f in formats if f in ("xlsx", "docx", "pdf"))
-    if not formats:
-        return []
-    jobs = []
-    if not several_cities(project):
-        jobs += [("attachment1", s) for s in project.of_kind("progress")]
-    jobs += [("attachment2", s) for s in project.of_kind("registrations")]
-    written = []
-    names = out.names(prefix)
-    for form_name, source in jobs:
-        catalog = project.catalog_for(getattr(source.model, "city", ""))
-        built, files = render_outputs(form_name, source, project.config, catalog, project.config.city,
-                                      False, mask, formats)
-        stem = output_stem(built, source)
-        if names.taken(stem):                 # two returns of one city: tell them apart by their sources
-            stem = f"{stem}-{source.path.stem}"
-        stem, clash = names.claim(stem)
-        if clash:
-            echo(f"{source.display}: 警告: {clash_text(clash)}")
-        for ext, payload in files.items():
-            rel = f"{prefix}/{stem}.{ext}" if prefix else f"{stem}.{ext}"
-            out.write_bytes(rel, payload)
-            written.append(rel)
-        echo(f"已生成 {built.label}：{stem}（{'、'.join(files)}）")
-    return written
+def plan(project, options, report, form: str | None = None, blank: bool = False, city: str | None = None) -> list:
+    """Forms to make: the one asked for (``publisher form``), or in a build 附件1 from each
+    progress source (not in a province project: the compilation deals with those) and 附件2
+    from each registrations source.  Two returns of one city are told apart by their sources."""
+    from ..kinds import Document
+    if form is not None:
+        catalog = project.catalog_for()
+        if blank:
+            specs = [(FormSpec(form, None, city or "", catalog, project.config), None)]
+        else:
+            kinds = SOURCE_KINDS[form]
+            matches = [s for s in project.sources if s.kind in kinds]
+            if not matches:
+                raise UsageError(f"错误: 没有找到{FORM_NAMES[form]}（{project.describe()}）；"
+                                 f"请给出{FORM_NAMES[form]}，或用 --blank 生成空白表")
+            source = matches[0]
+            specs = [(FormSpec(form, source.model, city or "", catalog, project.config), source)]
+    else:
+        jobs = [] if several_cities(project) else [("attachment1", s) for s in project.of_kind("progress")]
+        jobs += [("attachment2", s) for s in project.of_kind("registrations")]
+        specs = [(FormSpec(name, s.model, project.config.city,
+                           project.catalog_for(getattr(s.model, "city", "")), project.config), s) for name, s in jobs]
+    documents, used = [], set()
+    for spec, source in specs:
+        built = spec.build(options)
+        stem = output_stem(built, spec.data)
+        if stem in used and source is not None:
+            stem = safe_name(f"{stem}-{source.path.stem}")
+        used.add(stem)
+        documents.append(Document("forms", stem, spec, f"{built.label} {FORM_NAMES[spec.form]}"))
+        report.note(f"{built.label}：{stem}")
+    return documents
 
 
-def form_html(form, data=None, config=None, city=None, blank=True, mask=False, with_title=True) -> str:
-    """The form as an HTML fragment for a notice's attachment page (see module docstring)."""
-    from . import form_render
-    built = build_form(form, None if blank else data, config, city, blank or data is None, mask,
-                       blank_rows=PRINT_BLANK_ROWS.get(form, 0))
-    return form_render.fragment_html(built, config or ProjectConfig(), with_title)
+SOURCE_KINDS = {"attachment1": ("progress",), "attachment2": ("registrations", "admissions")}
+FORM_NAMES = {"attachment1": "附件1 进展情况表", "attachment2": "附件2 登记汇总表"}
 
 
-def add_form_docx(document, form, data=None, config=None, city=None, blank=True, mask=False,
-                  with_title=True) -> None:
-    """Append the form to ``document`` (whose last section is already landscape)."""
-    from . import form_render
-    built = build_form(form, None if blank else data, config, city, blank or data is None, mask,
-                       blank_rows=PRINT_BLANK_ROWS.get(form, 0))
-    form_render.add_to_docx(document, built, config or ProjectConfig(), with_label=False,
-                            with_title=with_title)
+def _register():
+    from ..kinds import Kind, register
+    # Reads progress (附件1), registrations or admissions (附件2), and the catalog (drop-downs).
+    writers = {fmt: f"publisher.documents.form_render:{fmt}_writer" for fmt in ("xlsx", "docx", "pdf")}
+    register(Kind("forms", "附件1、附件2 表格", ("progress", "registrations", "admissions", "catalog"), ("xlsx", "docx", "pdf"), plan,
+                  writers, needs=(), applies=lambda project: bool(project.of_kind("progress") or project.of_kind("registrations"))))
+
+
+_register()

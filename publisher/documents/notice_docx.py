@@ -15,6 +15,7 @@ from ..domain.notice import Notice, parse_body
 from ..render.docx import add_page_field, border, document_bytes, new_document, page_setup, run, set_grid
 from ..render.seal import docx_seal
 from . import notice_layout as L
+from .notice_layout import MeasuredNotice
 
 # The line pitch in whole twips, rounded down (579 = 28.95 pt): 22 lines of 580 would not fit
 # the 12,756-twip text area, and Word would move the 22nd line of every page to the next.
@@ -110,31 +111,31 @@ def _cell_border(cell, edge: str, eighths: int) -> None:
 
 
 def _mark(doc, notice: Notice, red: str) -> None:
-    plan = L.mark_plan(notice)
-    size_pt = plan.size_mm / L.PT
-    if len(plan.names) == 1:
+    mark = L.mark_layout(notice)
+    size_pt = mark.size_mm / L.PT
+    if len(mark.names) == 1:
         # Exact line spacing of the glyph size, as in the PDF (the mark's height is part of where
         # the body ends on page 1, which the signature layout is fitted to).
         p = _para(doc, WD_ALIGN_PARAGRAPH.CENTER, pt=size_pt)
         _no_snap(p)
-        run(p, plan.names[0] + plan.suffix, "title", size_pt, color=red)
+        run(p, mark.names[0] + mark.suffix, "title", size_pt, color=red)
         return
-    cols = 2 if plan.suffix else 1
+    cols = 2 if mark.suffix else 1
     table = doc.add_table(rows=1, cols=cols)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     _no_borders(table)
-    widths = [plan.width + 1, (L.text_units(plan.suffix) + 0.4) * plan.size_mm + 1][:cols]
+    widths = [mark.width + 1, (L.text_units(mark.suffix) + 0.4) * mark.size_mm + 1][:cols]
     table.autofit = False
     for column, cell, w in zip(table.columns, table.rows[0].cells, widths):
         column.width = Mm(w)
         cell.width = Mm(w)
     names = table.rows[0].cells[0]
-    for i, name in enumerate(plan.names):
+    for i, name in enumerate(mark.names):
         p = names.paragraphs[0] if i == 0 else names.add_paragraph()
         _exact(p, size_pt)
         _no_snap(p)
-        if i < len(plan.names) - 1:
-            p.paragraph_format.space_after = Pt(plan.gap / L.PT)
+        if i < len(mark.names) - 1:
+            p.paragraph_format.space_after = Pt(mark.gap / L.PT)
         p.alignment = WD_ALIGN_PARAGRAPH.DISTRIBUTE
         run(p, name, "title", size_pt, color=red)
     if cols == 2:
@@ -145,8 +146,8 @@ def _mark(doc, notice: Notice, red: str) -> None:
         p = cell.paragraphs[0]
         _exact(p, size_pt)
         _no_snap(p)
-        p.paragraph_format.left_indent = Mm(plan.size_mm * 0.3)
-        run(p, plan.suffix, "title", size_pt, color=red)
+        p.paragraph_format.left_indent = Mm(mark.size_mm * 0.3)
+        run(p, mark.suffix, "title", size_pt, color=red)
 
 
 def _body(doc, paras, bold34: bool = False) -> None:
@@ -186,47 +187,44 @@ def _title(doc, lines, before_lines: float = 0) -> None:
             r.add_break()
 
 
-def _signature(doc, notice: Notice, config, red: str, sign: L.SignPlan | None = None) -> L.SignPlan:
-    """署名, date and seals with the vertical numbers of the PDF's plan (``sign``, chosen for the
-    room left on the page; see ``notice_layout.fit_signature``)."""
-    from .notice_pdf import sign_for
-    plan = sign or sign_for(notice, config, None)
-    image = notice.seal_image() or (config.seal_image() if config else None)
-    if plan.sealed:
+def _signature(doc, notice: Notice, sign: L.SignatureLayout, red: str, image) -> L.SignatureLayout:
+    """署名, date and seals with the measured vertical numbers (``sign``, chosen for the room
+    left on the page; see ``notice_layout.fit_signature``)."""
+    if sign.sealed:
         # An empty paragraph as tall as the gap down to the first 署名 row holds the seals.
         # These lines are off the 22-line grid: snapToGrid off, or LibreOffice/WPS put each
         # line on the grid whatever its exact spacing.
-        anchor = _para(doc, pt=plan.name_top / L.PT)
+        anchor = _para(doc, pt=sign.name_top / L.PT)
         anchor.paragraph_format.keep_with_next = True
         _no_snap(anchor)
-        for r in range(plan.rows):
-            p = _para(doc, pt=plan.pitch / L.PT)
+        for r in range(sign.rows):
+            p = _para(doc, pt=sign.pitch / L.PT)
             p.paragraph_format.keep_with_next = True
             _no_snap(p)
-            for n in plan.names:
+            for n in sign.names:
                 p.paragraph_format.tab_stops.add_tab_stop(Mm(n.centre), WD_TAB_ALIGNMENT.CENTER)
-            run(p, "".join("\t" + (n.lines[r] if r < len(n.lines) else "") for n in plan.names), "body", L.BODY_PT)
-        for centre, top in plan.seals:
-            docx_seal(anchor, plan.diameter, centre - plan.diameter / 2, top, red, image)
-        p = _para(doc, WD_ALIGN_PARAGRAPH.RIGHT, pt=plan.pitch / L.PT)
+            run(p, "".join("\t" + (n.lines[r] if r < len(n.lines) else "") for n in sign.names), "body", L.BODY_PT)
+        for centre, top in sign.seals:
+            docx_seal(anchor, sign.diameter, centre - sign.diameter / 2, top, red, image)
+        p = _para(doc, WD_ALIGN_PARAGRAPH.RIGHT, pt=sign.pitch / L.PT)
         _no_snap(p)
         p.paragraph_format.right_indent = Mm(4 * L.CHAR)
-        run(p, plan.date, "body", L.BODY_PT)
-        below = plan.height - (plan.date_top + plan.pitch)
+        run(p, sign.date, "body", L.BODY_PT)
+        below = sign.height - (sign.date_top + sign.pitch)
         if below > 0.05 and notice.notes:
             p.paragraph_format.space_after = Pt(below / L.PT)
     else:
         anchor = _para(doc)
         anchor.paragraph_format.keep_with_next = True
-        for n in plan.names:
+        for n in sign.names:
             p = _para(doc, WD_ALIGN_PARAGRAPH.RIGHT)
             p.paragraph_format.keep_with_next = True
             p.paragraph_format.right_indent = Mm(2 * L.CHAR)
             run(p, n.lines[0], "body", L.BODY_PT)
         p = _para(doc)
-        p.paragraph_format.left_indent = Mm(plan.date_left)
-        run(p, plan.date, "body", L.BODY_PT)
-    return plan
+        p.paragraph_format.left_indent = Mm(sign.date_left)
+        run(p, sign.date, "body", L.BODY_PT)
+    return sign
 
 
 # A landscape page is printed turned a quarter counter-clockwise on the sheet: its top edge on the
@@ -340,16 +338,11 @@ def _new_section(doc, landscape: bool, start=WD_SECTION.NEW_PAGE):
     return section
 
 
-def _attachment(doc, index: int, count: int, att, config, project) -> None:
+def _attachment(doc, index: int, count: int, att, model, options) -> None:
     from .notice_pdf import table_rows
-    from ..domain.notice import load_attachment_source
-    from ..errors import Findings
     landscape = bool(att.form)
-    source = None
-    if att.table:
-        source = load_attachment_source(att, "table", ("catalog", "registrations", "admissions", "progress"),
-                                        Findings(), project)
-        head, rows = table_rows(source.model if source else None)
+    if att.table and not att.form:
+        head, rows = table_rows(model, options.mask)
         landscape = len(head) > 5
     _new_section(doc, landscape)
     p = _para(doc)
@@ -358,12 +351,8 @@ def _attachment(doc, index: int, count: int, att, config, project) -> None:
     if not att.form:
         _para(doc)                 # a form starts with its own 填表单位 line, spaced from the title
     if att.form:
-        from .forms import add_form_docx
-        if att.data:
-            kinds = {"attachment1": ("progress",), "attachment2": ("registrations",)}[att.form]
-            source = load_attachment_source(att, "data", kinds, Findings(), project)
-        city = getattr(source.model, "city", None) if source else None
-        add_form_docx(doc, att.form, source, config, city, blank=source is None, with_title=False)
+        from .form_render import add_form_docx
+        add_form_docx(doc, att.form, model, options, getattr(model, "city", None), with_title=False)
     elif att.table:
         from ..render.docx import repeat_header, table_borders
         table = doc.add_table(rows=1 + len(rows), cols=len(head))
@@ -380,8 +369,7 @@ def _attachment(doc, index: int, count: int, att, config, project) -> None:
         _body(doc, parse_body(att.body))
 
 
-def _banji(doc, notice: Notice, plan: dict | None) -> None:
-    banji = (plan or {}).get("banji")
+def _banji(doc, notice: Notice, banji: dict | None) -> None:
     if banji is None:
         return
     if banji["new_page"]:
@@ -468,9 +456,12 @@ def _own_grid(doc) -> None:
     _flag(normal.get_or_add_rPr(), "w:spacing", str(L.CHAR_SPACING))
 
 
-def build_docx(notice: Notice, config, project=None, plan: dict | None = None) -> bytes:
-    red = getattr(config.layout, "red", "#E8380D") if config else "#E8380D"
-    bold34 = bool(getattr(config.layout, "bold_levels_3_4", False)) if config else False
+def docx_bytes(measured: MeasuredNotice, options, report=None) -> bytes:
+    """The DOCX writer, on the layout the measuring stage decided (``notice_pdf.measure``)."""
+    job, layout = measured.job, measured.layout
+    notice = job.notice
+    red = options.layout.red
+    bold34 = options.layout.bold_levels_3_4
     doc = new_document()
     doc.settings.odd_and_even_pages_header_footer = True
     _default_size(doc, L.BODY_PT)
@@ -517,7 +508,7 @@ def build_docx(notice: Notice, config, project=None, plan: dict | None = None) -
         # Word keeps the last body line(s) with the signature (widow control moves two lines),
         # as the PDF does: a signature never starts a page without body text.
         doc.paragraphs[-1].paragraph_format.keep_with_next = True
-    sign = _signature(doc, notice, config, red, (plan or {}).get("sign"))
+    sign = _signature(doc, notice, layout.signature, red, job.seal_image(options))
     for note in notice.notes:
         p = _para(doc, first_chars=2, pt=sign.note_pitch / L.PT)
         if abs(sign.note_pitch - L.LINE) > 0.01:
@@ -531,10 +522,10 @@ def build_docx(notice: Notice, config, project=None, plan: dict | None = None) -
         _para(doc)
         _body(doc, parse_body(notice.enclosure.body), bold34)
         _attachment_note(doc, notice.enclosure.attachments)
-    atts = notice.all_attachments
-    for i, att in enumerate(atts, 1):
-        _attachment(doc, i, len(atts), att, config, project)
-    if atts and doc.sections[-1].orientation and (plan or {}).get("banji") and not plan["banji"]["new_page"]:
+    pairs = job.attachments()
+    for i, (att, model) in enumerate(pairs, 1):
+        _attachment(doc, i, len(pairs), att, model, options)
+    if pairs and doc.sections[-1].orientation and layout.banji and not layout.banji["new_page"]:
         _new_section(doc, False)
-    _banji(doc, notice, plan)
+    _banji(doc, notice, layout.banji)
     return document_bytes(doc, notice.date)

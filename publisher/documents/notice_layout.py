@@ -8,7 +8,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from ..domain.notice import Notice, balanced_lines, break_lines, text_units
+from ..domain.notice import Notice
+from ..linebreak import balanced_lines, break_lines, text_units
 from ..text import cn_date
 
 PAGE_W, PAGE_H = 210.0, 297.0
@@ -33,7 +34,7 @@ CHAR_SPACING = math.floor((TEXT_W / CHARS / PT - BODY_PT) * 20)
 
 
 @dataclass
-class MarkPlan:
+class MarkLayout:
     names: list[str]
     suffix: str
     size_mm: float                    # glyph height = font size
@@ -49,7 +50,7 @@ class MarkPlan:
         return self.size_mm * 0.15
 
 
-def mark_plan(notice: Notice) -> MarkPlan:
+def mark_layout(notice: Notice) -> MarkLayout:
     names = notice.issuers or [""]
     suffix = notice.mark
     longest = max(text_units(n) for n in names)
@@ -60,7 +61,7 @@ def mark_plan(notice: Notice) -> MarkPlan:
     for n in names:
         k = len(n)
         spacing.append((width - text_units(n) * size) / (k - 1) if k > 1 and len(names) > 1 else 0.0)
-    return MarkPlan(names, suffix, size, spacing, width)
+    return MarkLayout(names, suffix, size, spacing, width)
 
 
 def title_lines(text: str) -> list[str]:
@@ -80,7 +81,7 @@ MIN_PITCH = 1.2 * GLYPH               # 6.77 mm: tightest 署名/date/附注 lin
 
 
 @dataclass
-class SignPlan:
+class SignatureLayout:
     """署名, 成文日期 and seals of the block that follows the body; vertical lengths in mm from
     the block's top (= the bottom of the last body or 附件说明 line), lines by their line-box top."""
     sealed: bool
@@ -116,7 +117,7 @@ class SignPlan:
             bottom = max(bottom, self.seal_top + self.diameter)
         return bottom
 
-    # Line counts for templates written against the former grid-only plan.
+    # Line counts for templates written against the former grid-only layout.
     @property
     def lines(self) -> float:
         return self.height / LINE
@@ -141,7 +142,7 @@ def width_mm(text: str) -> float:
     return text_units(text) * CHAR
 
 
-def _vertical(plan: SignPlan, pitch: float, seal_top: float, grid: bool, note_pitch: float) -> SignPlan:
+def _vertical(sign: SignatureLayout, pitch: float, seal_top: float, grid: bool, note_pitch: float) -> SignatureLayout:
     """Set the block's vertical numbers for one spacing.
 
     GBT9704.md: the seal's top within one line below the last body line, 署名 and date below
@@ -152,24 +153,24 @@ def _vertical(plan: SignPlan, pitch: float, seal_top: float, grid: bool, note_pi
     """
     from dataclasses import replace
     half = (pitch - GLYPH) / 2
-    lowest = seal_top + plan.diameter / 2 + SEAL_MARGIN - half     # line top of the first 署名 row
+    lowest = seal_top + sign.diameter / 2 + SEAL_MARGIN - half     # line top of the first 署名 row
     if grid:
         name_top = math.ceil(lowest / LINE - 1e-9) * LINE
     else:
         name_top = lowest
-    seals = [(c, seal_top) for c, _ in plan.seals]
-    return replace(plan, pitch=pitch, name_top=name_top, seal_top=seal_top, seals=seals,
+    seals = [(c, seal_top) for c, _ in sign.seals]
+    return replace(sign, pitch=pitch, name_top=name_top, seal_top=seal_top, seals=seals,
                    note_pitch=note_pitch, tight=not grid)
 
 
-def _cover_pitch(plan: SignPlan) -> float:
+def _cover_pitch(sign: SignatureLayout) -> float:
     """Largest pitch at which the wrapped 署名 rows and the date lie between the seal's centre and
     its bottom edge (the last seal covers the last 署名 and the date)."""
-    room = plan.diameter / 2 - SEAL_MARGIN - GLYPH - 0.2          # date glyphs 0.2 mm inside the edge
-    return min(LINE, room / plan.rows) if plan.rows > 0 else LINE
+    room = sign.diameter / 2 - SEAL_MARGIN - GLYPH - 0.2          # date glyphs 0.2 mm inside the edge
+    return min(LINE, room / sign.rows) if sign.rows > 0 else LINE
 
 
-def fit_signature(plan: SignPlan, room: float | None) -> SignPlan:
+def fit_signature(sign: SignatureLayout, room: float | None) -> SignatureLayout:
     """The loosest spacing of 署名, date and 附注 that fits ``room`` (mm from the bottom of the
     body to the bottom of the text area); ``room=None``: the grid layout; ``room=0``: the
     tightest layout.  Order of preference (GBT9704.md "no room: adjust spacing so seal and date
@@ -184,32 +185,32 @@ def fit_signature(plan: SignPlan, room: float | None) -> SignPlan:
     A wrapped 署名 never takes the full grid pitch: three rows (two name lines and the date)
     must fit in the lower half of the seal, so its "grid" pitch is ``_cover_pitch``.
     """
-    if not plan.sealed:
-        return plan
-    top = _cover_pitch(plan)
-    grid = _vertical(plan, top, 0.5, plan.rows == 1, LINE)
+    if not sign.sealed:
+        return sign
+    top = _cover_pitch(sign)
+    grid = _vertical(sign, top, 0.5, sign.rows == 1, LINE)
     if room is None:
         return grid
     steps = [top - 0.05 * i for i in range(int((top - MIN_PITCH) / 0.05) + 1)]
     if room <= 0:
-        return _vertical(plan, MIN_PITCH, 0.0, False, MIN_PITCH)
+        return _vertical(sign, MIN_PITCH, 0.0, False, MIN_PITCH)
     slack = 0.3                                   # rounding of the renderers
     if grid.total + slack <= room:
         return grid
     for pitch in steps:
-        tight = _vertical(plan, pitch, 0.0, False, pitch)
+        tight = _vertical(sign, pitch, 0.0, False, pitch)
         if tight.total + slack <= room:
             return tight
     if grid.height + slack <= room:
         return grid
     for pitch in steps:
-        tight = _vertical(plan, pitch, 0.0, False, LINE)
+        tight = _vertical(sign, pitch, 0.0, False, LINE)
         if tight.height + slack <= room:
             return tight
     return grid
 
 
-def sign_plan(notice: Notice, sealed: bool, diameter: float = 42.0, room: float | None = None) -> SignPlan:
+def signature_layout(notice: Notice, sealed: bool, diameter: float = 42.0, room: float | None = None) -> SignatureLayout:
     """Where 署名, 成文日期 and the seals go (GBT9704.md 主体: sealed / unsealed); ``room`` as for
     ``fit_signature``."""
     date = cn_date(notice.date) if notice.date else ""
@@ -224,7 +225,7 @@ def sign_plan(notice: Notice, sealed: bool, diameter: float = 42.0, room: float 
             n.centre = right - n.width / 2
         first_left = min(right - n.width for n in names)
         date_left = min(first_left + 2 * CHAR, TEXT_W - dw)
-        return SignPlan(False, names, date, date_left, dw, LINE, LINE, len(names), LINE, 0.0, [], diameter,
+        return SignatureLayout(False, names, date, date_left, dw, LINE, LINE, len(names), LINE, 0.0, [], diameter,
                         notes, notes_right)
     date_right = TEXT_W - 4 * CHAR
     date_left = date_right - dw
@@ -261,8 +262,8 @@ def sign_plan(notice: Notice, sealed: bool, diameter: float = 42.0, room: float 
     names = [SignName(lines, c, w) for lines, c, w in zip(chosen, centres, widths)]
     rows = max(len(n.lines) for n in names)
     seals = [(n.centre, 0.5) for n in names]
-    plan = SignPlan(True, names, date, date_left, dw, 2 * LINE, LINE, rows, LINE, 0.5, seals, diameter, notes, notes_right)
-    return fit_signature(plan, room)
+    sign = SignatureLayout(True, names, date, date_left, dw, 2 * LINE, LINE, rows, LINE, 0.5, seals, diameter, notes, notes_right)
+    return fit_signature(sign, room)
 
 
 
@@ -278,3 +279,41 @@ def banji_cc(notice: Notice) -> str:
 def printed_on(notice: Notice) -> str:
     day = notice.printed_on or notice.date
     return f"{cn_date(day)}印发" if day else ""
+
+
+# ---------------------------------------------------------------- what the writers take
+
+@dataclass(frozen=True)
+class NoticeJob:
+    """A notice to print, with the source models its attachments name (aligned with
+    ``notice.all_attachments``; None for a blank form or a text attachment)."""
+
+    notice: Notice
+    attached: tuple = ()
+
+    def attachments(self):
+        """(attachment, its source model or None) in print order."""
+        models = list(self.attached) + [None] * (len(self.notice.all_attachments) - len(self.attached))
+        return list(zip(self.notice.all_attachments, models))
+
+    def seal_image(self, options):
+        return self.notice.seal_image() or options.seal_image
+
+    def sealed(self, options) -> bool:
+        return self.notice.seal != "none" and options.sealed
+
+
+@dataclass(frozen=True)
+class NoticeLayout:
+    """What measuring the notice decided (``notice_pdf.measure``); both writers read it."""
+
+    signature: SignatureLayout
+    banji: dict | None            # where the 版记 goes: same page or a new (even) one, spacer
+    pages: int                    # pages of the measured PDF
+
+
+@dataclass(frozen=True)
+class MeasuredNotice:
+    job: NoticeJob
+    layout: NoticeLayout
+

@@ -1,12 +1,13 @@
-"""The notice as PDF through WeasyPrint, and the layout self-check on WeasyPrint's boxes.
+"""The notice through WeasyPrint: the measuring stage, the PDF writer and the layout self-check.
 
-Rendered twice: the first pass learns where the content ends, so the 版记 can be
-put at the bottom of the last page — an even page, with a blank numberless
-page before it when needed — in the second.
+``measure`` renders a first pass to learn the room left below the body (for the
+signature's spacing) and where the content ends, so the 版记 can be put at the
+bottom of the last page — an even page, with a blank numberless page before it
+when needed.  Its ``NoticeLayout`` is what both writers read: ``pdf_bytes`` here
+and ``notice_docx.docx_bytes``.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from markupsafe import Markup, escape
@@ -18,40 +19,27 @@ from ..render.html import builtin_templates, render
 from ..render.package import build_date
 from ..render.seal import seal_svg
 from . import notice_layout as L
+from .notice_layout import MeasuredNotice, NoticeJob, NoticeLayout
 
 PX = 25.4 / 96          # mm per CSS px
 BANJI_ROW = 7.0 + 1.6   # 版记 row height (line + padding) in mm
 
 
-@dataclass
-class Prepared:
-    html: str
-    content: list = field(default_factory=list)
-
-
-def _css(config) -> str:
-    user = Path(config.templates) / "html" / "notice.css" if config and config.templates else None
+def _css(options) -> str:
+    user = Path(options.templates) / "html" / "notice.css" if options.templates else None
     path = user if user and user.is_file() else builtin_templates() / "html" / "notice.css"
     return path.read_text(encoding="utf-8")
 
 
-def attachment_pages(att: Attachment, config, project) -> tuple[list[Markup], bool]:
-    """(HTML chunks, one per page, landscape?) of an attachment's content."""
-    from ..domain.notice import load_attachment_source
-    findings = Findings()
+def attachment_pages(att: Attachment, model, options) -> tuple[list[Markup], bool]:
+    """(HTML chunks, one per page, landscape?) of an attachment's content; ``model`` is the
+    source it prints (None: a blank form)."""
     if att.form:
-        from .forms import form_html
-        source = None
-        if att.data:
-            kinds = {"attachment1": ("progress",), "attachment2": ("registrations",)}[att.form]
-            source = load_attachment_source(att, "data", kinds, findings, project)
-        city = getattr(source.model, "city", None) if source else None
-        html = form_html(att.form, source, config, city, blank=source is None, with_title=False)
+        from .form_render import form_html
+        html = form_html(att.form, model, options, getattr(model, "city", None), with_title=False)
         return [Markup(html)], True
     if att.table:
-        source = load_attachment_source(att, "table", ("catalog", "registrations", "admissions", "progress"),
-                                        findings, project)
-        head, rows = table_rows(source.model if source else None)
+        head, rows = table_rows(model, options.mask)
         per_page = 14
         chunks = [rows[i:i + per_page] for i in range(0, len(rows), per_page)] or [[]]
         pages = []
@@ -68,7 +56,7 @@ def _para_html(p) -> str:
     return f'<p class="f-body">{escape(p.text)}</p>'
 
 
-def table_rows(model) -> tuple[list[str], list[list[str]]]:
+def table_rows(model, mask: bool = False) -> tuple[list[str], list[list[str]]]:
     """Header and rows of a plain table made from a catalog, registrations or progress source."""
     from ..domain.models import COUNT_FIELDS, COUNT_TITLES, Catalog, PersonList, Progress
     if isinstance(model, Catalog):
@@ -82,8 +70,10 @@ def table_rows(model) -> tuple[list[str], list[list[str]]]:
         return head, rows
     if isinstance(model, PersonList):
         head = ["序号", "姓名", "性别", "民族", "扶贫卡编号", "身份证号", "联系电话", "家庭详细地址", "拟就读技工院校"]
-        return head, [[str(i + 1), p.name, p.gender, p.ethnicity, p.card_no, p.id_no, p.phone, p.address,
-                       p.target_school] for i, p in enumerate(model.rows)]
+        from ..domain.people import mask_id, mask_phone
+        hide = (lambda v, f: f(v) if v else v) if mask else (lambda v, f: v)
+        return head, [[str(i + 1), p.name, p.gender, p.ethnicity, p.card_no, hide(p.id_no, mask_id),
+                       hide(p.phone, mask_phone), p.address, p.target_school] for i, p in enumerate(model.rows)]
     if isinstance(model, Progress):
         head = ["序号", "学校名称"] + [COUNT_TITLES[f] for f in COUNT_FIELDS]
         return head, [[str(i + 1), r.school] + [str(getattr(r, f) or 0) for f in COUNT_FIELDS]
@@ -91,47 +81,46 @@ def table_rows(model) -> tuple[list[str], list[list[str]]]:
     return ["序号", "内容"], []
 
 
-def sign_for(notice: Notice, config, room: float | None = None) -> L.SignPlan:
-    sealed = notice.seal != "none"
-    diameter = float(getattr(config.layout, "seal_mm", 42.0)) if config else 42.0
-    return L.sign_plan(notice, sealed, diameter, room)
+def signature_for(job: NoticeJob, options, room: float | None = None) -> L.SignatureLayout:
+    return L.signature_layout(job.notice, job.sealed(options), options.layout.seal_mm, room)
 
 
-def context(notice: Notice, config, project=None, banji=None, room: float | None = 0) -> dict:
+def context(job: NoticeJob, options, banji=None, room: float | None = 0) -> dict:
     """Template context; ``room`` chooses the signature spacing (``L.fit_signature``): the first
     pass renders the tightest one to learn the room left below the body."""
-    image = notice.seal_image() or (config.seal_image() if config else None)
-    diameter = float(getattr(config.layout, "seal_mm", 42.0)) if config else 42.0
-    red = getattr(config.layout, "red", "#E8380D") if config else "#E8380D"
-    atts = notice.all_attachments
+    notice = job.notice
+    image = job.seal_image(options)
+    diameter = options.layout.seal_mm
+    red = options.layout.red
+    pairs = job.attachments()
     attachments = []
-    for i, att in enumerate(atts, 1):
-        pages, rotated = attachment_pages(att, config, project)
-        attachments.append({"label": L.attachment_label(i, len(atts)), "title": att.title,
+    for i, (att, model) in enumerate(pairs, 1):
+        pages, rotated = attachment_pages(att, model, options)
+        attachments.append({"label": L.attachment_label(i, len(pairs)), "title": att.title,
                             "pages": pages, "rotated": rotated})
     enclosure = None
     if notice.enclosure:
         enclosure = {"title_lines": L.title_lines(notice.enclosure.title),
                      "body": parse_body(notice.enclosure.body),
                      "attachments": notice.enclosure.attachments}
-    fonts_dir = config.fonts if config else None
+    fonts_dir = options.fonts
     return {
         "n": notice,
         "font_css": Markup(fonts.css(fonts_dir)),
-        "css": Markup(_css(config)),
+        "css": Markup(_css(options)),
         "song_stack": Markup(fonts.stack("song", fonts_dir)),
         "red": red,
-        "mark": L.mark_plan(notice),
+        "mark": L.mark_layout(notice),
         "title_lines": L.title_lines(notice.title),
         "body": parse_body(notice.body),
         "own_attachments": notice.attachments,
-        "sign": sign_for(notice, config, room),
+        "sign": signature_for(job, options, room),
         "line": L.LINE,
         "seal_markup": Markup(seal_svg(diameter, red, image, fonts_dir)),
         "enclosure": enclosure,
         "attachments": attachments,
         "banji": banji,
-        "bold34": bool(getattr(config.layout, "bold_levels_3_4", False)) if config else False,
+        "bold34": options.layout.bold_levels_3_4,
     }
 
 
@@ -169,7 +158,7 @@ def sign_room(first) -> tuple[int, float] | None:
     return page, L.MARGIN["top"] + L.TEXT_H - box.position_y * PX
 
 
-def banji_plan(notice: Notice, first, double_sided: bool = True, shift: tuple[int, float] | None = None) -> dict | None:
+def banji_layout(notice: Notice, first, double_sided: bool = True, shift: tuple[int, float] | None = None) -> dict | None:
     """Where the 版记 goes, from the first render's layout; ``shift`` = (page, mm): content on
     that page moved down by mm in the final render (a looser signature than the first pass)."""
     if not (notice.cc or notice.printed_by):
@@ -198,41 +187,47 @@ def banji_plan(notice: Notice, first, double_sided: bool = True, shift: tuple[in
     return {**base, "new_page": True, "blank_before": blank_before, "spacer": L.TEXT_H - height}
 
 
-def build_pdf(notice: Notice, config, project=None, findings: Findings | None = None) -> bytes:
-    return build(notice, config, project, findings)[0]
+def _base_url(notice: Notice) -> str | None:
+    return str(notice.path.parent) + "/" if notice.path else None
 
 
-def build(notice: Notice, config, project=None, findings: Findings | None = None):
-    """(PDF bytes, 版记 plan); layout problems are added to ``findings`` as warnings."""
-    base_url = str(notice.path.parent) + "/" if notice.path else None
-    double_sided = bool(getattr(config.layout, "double_sided", True)) if config else True
-    templates = config.templates if config else None
-    ctx = context(notice, config, project, room=0)
+def measure(job: NoticeJob, options) -> MeasuredNotice:
+    """The measuring stage: render with the tightest signature to learn the room below the
+    body, choose the signature's spacing for it, and place the 版记."""
+    notice, templates, base_url = job.notice, options.templates, _base_url(job.notice)
+    ctx = context(job, options, room=0)
     first = _render(render("html/notice.html.j2", ctx, templates), base_url)
     shift = None
+    signature = ctx["sign"]
     found = sign_room(first)
     if found is not None:
         page, room = found
-        sign = sign_for(notice, config, room)
-        if sign.total + 0.3 <= room:
+        signature = signature_for(job, options, room)
+        if signature.total + 0.3 <= room:
             # Everything below the body stays on its page: the rest moves down by the difference.
-            shift = (page, sign.total - ctx["sign"].total)
-        elif sign != ctx["sign"]:
+            shift = (page, signature.total - ctx["sign"].total)
+        elif signature != ctx["sign"]:
             # The 附注 (or the signature) flow on: learn the layout again.
-            ctx["sign"] = sign
+            ctx["sign"] = signature
             first = _render(render("html/notice.html.j2", ctx, templates), base_url)
-        ctx["sign"] = sign
-    ctx["banji"] = banji_plan(notice, first, double_sided, shift)
-    html = render("html/notice.html.j2", ctx, templates)
-    when = build_date(notice.date).strftime("%Y-%m-%dT%H:%M:%SZ")
+    banji = banji_layout(notice, first, options.layout.double_sided, shift)
+    return MeasuredNotice(job, NoticeLayout(signature, banji, len(first.pages)))
+
+
+def pdf_bytes(measured: MeasuredNotice, options, report) -> bytes:
+    """The PDF writer: the final render with the measured layout; layout problems (GB/T 9704
+    self-check) become warnings in ``report.findings``."""
+    job, layout = measured.job, measured.layout
+    ctx = context(job, options, banji=layout.banji)
+    ctx["sign"] = layout.signature
+    html = render("html/notice.html.j2", ctx, options.templates)
+    when = build_date(job.notice.date).strftime("%Y-%m-%dT%H:%M:%SZ")
     html = html.replace("<head>", f'<head><meta name="dcterms.created" content="{when}">'
                                   f'<meta name="dcterms.modified" content="{when}">', 1)
-    document = _render(html, base_url)
-    document.metadata.title = notice.title
-    if findings is not None:
-        self_check(notice, document, ctx, findings, double_sided)
-    return document.write_pdf(pdf_identifier=None), {"banji": ctx["banji"], "pages": len(document.pages),
-                                                      "sign": ctx["sign"]}
+    document = _render(html, _base_url(job.notice))
+    document.metadata.title = job.notice.title
+    self_check(job.notice, document, ctx, report.findings, options.layout.double_sided)
+    return document.write_pdf(pdf_identifier=None)
 
 
 # --- layout self-check ------------------------------------------------------

@@ -54,6 +54,22 @@ def seal_svg(diameter_mm: float = DEFAULT_MM, color: str = DEFAULT_COLOR, image:
     )
 
 
+def seal_markup(options, label: str = "above", scale: float = 1.0) -> str:
+    """The seal as ``options`` say it (size, red, authorised image; '' when unsealed) for HTML/PDF."""
+    if not options.sealed:
+        return ""
+    return seal_svg(options.layout.seal_mm * scale, options.layout.red, options.seal_image, options.fonts, label)
+
+
+def add_docx_seal(paragraph, options, h_offset_mm: float, v_offset_mm: float, label: str = "above",
+                  scale: float = 1.0):
+    """``docx_seal`` as ``options`` say it; nothing when unsealed.  Offsets as in ``docx_seal``."""
+    if not options.sealed:
+        return None
+    return docx_seal(paragraph, options.layout.seal_mm * scale, h_offset_mm, v_offset_mm, options.layout.red,
+                     options.seal_image, label=label)
+
+
 def _next_shape_id(paragraph) -> int:
     """The next free drawing id in this paragraph's part: the same document gives the same ids."""
     root = paragraph.part.element

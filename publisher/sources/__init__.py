@@ -26,6 +26,15 @@ class Source:
     letters: dict = field(default_factory=dict)     # field -> column letter (tables)
 
 
+def display_name(path) -> str:
+    """How a source is named in findings: relative to the current folder when inside it."""
+    path = Path(path)
+    try:
+        return path.resolve().relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return str(path)
+
+
 def load_source(path, display: str | None = None, kinds=None, config=None) -> Source:
     """Read one source file into its model, collecting findings (SPEC §3)."""
     path = Path(path)
@@ -66,7 +75,7 @@ def _load_yaml_source(path: Path, display: str, findings: Findings, kinds, confi
     if kinds and kind not in kinds:
         raise SourceError(f"{display}: 错误: 这里需要{'或'.join(kinds)}，但文件的 kind 是 {kind}")
     if kind == "notice":
-        from ..domain.notice import notice_from_yaml
+        from .notice import notice_from_yaml
         model = notice_from_yaml(data, path, display, findings)
     else:
         model = convert.from_yaml(kind, data, display, findings, config)
