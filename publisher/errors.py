@@ -144,7 +144,15 @@ class PublisherError(Exception):
 
 
 class SourceError(PublisherError):
-    """A source could not be read at all (not a workbook, encrypted, broken YAML...)."""
+    """A source could not be read at all (not a workbook, encrypted, broken YAML...).
+
+    Carries where as data (``location``) and what (``problem``); ``message`` is the two
+    as printed (``FILE:LINE: 错误: …``)."""
+
+    def __init__(self, location: Location, problem: str):
+        super().__init__(f"{location}: {LEVEL_TEXT[ERROR]}: {problem}")
+        self.location = location
+        self.problem = problem
 
 
 class CheckFailed(PublisherError):

@@ -7,7 +7,6 @@ same objects and nothing is read twice.  The rules themselves live in
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -117,7 +116,7 @@ def load_project(paths, config: ProjectConfig | None = None, kinds=None) -> Proj
             config = load_config(folder, findings)
         except SourceError as exc:
             config_file = str(folder / CONFIG_NAMES[0])
-            findings.error(_where(config_file, exc.message), "file.unreadable", _strip(exc.message))
+            findings.error(exc.location, "file.unreadable", exc.problem)
             config = ProjectConfig(root=folder.resolve(), file=config_file)
     project = Project(config, findings=findings, root=root)
     files = []
@@ -144,7 +143,7 @@ def _read(path: Path, display: str, kinds, config, findings: Findings, where: Lo
         source = load_source(path, display, kinds, config)
     except SourceError as exc:
         if where is None:
-            findings.error(_where(display, exc.message), "file.unreadable", _strip(exc.message))
+            findings.error(exc.location, "file.unreadable", exc.problem)
         else:
             findings.error(where, "notice.attachment_source", f"{what}无法使用：{exc.message}")
         return None
@@ -188,26 +187,3 @@ def _load_attachments(project: Project) -> None:
 def _kind_label(kind: str) -> str:
     from .sources.schema import KIND_NAMES
     return KIND_NAMES.get(kind, kind)
-
-
-def _where(display: str, message: str) -> Location:
-    """The location a SourceError message starts with, kept: 'FILE:LINE', 'FILE:SHEET!第N行',
-    'FILE:SHEET!B7', 'FILE:SHEET', and for a CSV 'FILE:第N行' or 'FILE:B7'."""
-    prefix = message.split(": 错误: ", 1)[0] if ": 错误: " in message else ""
-    rest = prefix[len(display):] if prefix.startswith(display) else ""
-    match = re.fullmatch(r":(\d+)", rest)
-    if match and not display.lower().endswith((".xlsx", ".xlsm", ".csv")):   # a sheet may be named 2019
-        return Location(display, line=int(match.group(1)))
-    match = re.fullmatch(r":(?:(.+?)!)?(?:第(\d+)行|([A-Z]{1,3})(\d+))", rest)
-    if match:
-        sheet, row, column, cell_row = match.groups()
-        return Location(display, sheet, int(row or cell_row), column)
-    match = re.fullmatch(r":([^!]+)", rest)
-    if match:
-        return Location(display, match.group(1))
-    return Location(display)
-
-
-def _strip(message: str) -> str:
-    """SourceError messages carry 'FILE: 错误: ' already; findings add their own location."""
-    return message.split(": 错误: ", 1)[-1]

@@ -18,7 +18,7 @@ import pytest
 
 from conftest import DATA, ROOT
 from publisher.cli import main
-from publisher.errors import Findings, SourceError
+from publisher.errors import Findings, Location, SourceError
 from publisher.sources import limits, load_source
 
 sys.path.insert(0, str(ROOT / "tools"))
@@ -318,16 +318,27 @@ def test_bombs_stay_under_600_mb(name):
     assert "内部错误" not in output and "Traceback" not in output and "MemoryError" not in output, output
 
 
-@pytest.mark.parametrize("display, message, where", [
-    ("a.yaml", "a.yaml:12: 错误: x", (None, None, None, 12)),
-    ("a.xlsx", "a.xlsx:2019: 错误: x", ("2019", None, None, None)),      # a sheet named 2019, not a line
-    ("a.xlsx", "a.xlsx:名单!B7: 错误: x", ("名单", 7, "B", None)),
-    ("a.xlsx", "a.xlsx:名单!第9行: 错误: x", ("名单", 9, None, None)),
-    ("a.csv", "a.csv:第3行: 错误: x", (None, 3, None, None)),
-    ("a.csv", "a.csv:B3: 错误: x", (None, 3, "B", None)),
-    ("a.xlsx", "a.xlsx: 错误: x", (None, None, None, None)),
+@pytest.mark.parametrize("location, printed", [
+    (Location("a.yaml", line=12), "a.yaml:12: 错误: x"),
+    (Location("a.xlsx", "2019"), "a.xlsx:2019: 错误: x"),      # a sheet named 2019, not a line
+    (Location("a.xlsx", "名单", 7, "B"), "a.xlsx:名单!B7: 错误: x"),
+    (Location("a.xlsx", "名单", 9), "a.xlsx:名单!第9行: 错误: x"),
+    (Location("a.csv", row=3), "a.csv:第3行: 错误: x"),
+    (Location("a.csv", row=3, column="B"), "a.csv:B3: 错误: x"),
+    (Location("a.xlsx"), "a.xlsx: 错误: x"),
 ])
-def test_refusals_keep_their_location(display, message, where):
-    from publisher.project import _where
-    loc = _where(display, message)
-    assert (loc.sheet, loc.row, loc.column, loc.line) == where
+def test_refusals_carry_their_location_as_data(location, printed):
+    """A refusal's location is data (no message is parsed back into a location)."""
+    exc = SourceError(location, "x")
+    assert (exc.location, exc.problem, exc.message) == (location, "x", printed)
+
+
+def test_a_refusal_becomes_a_finding_at_its_location(tmp_path):
+    from publisher.project import load_project
+    bomb = tmp_path / "bomb.yaml"
+    bomb.write_text("kind: registrations\ncity: 济南市\nrows:\n  - name: &a [" + ",".join(["x"] * 10) + "]\n"
+                    + "".join(f"  - name: &a{i} [*{'a' if i == 0 else f'a{i - 1}'}, " f"*{'a' if i == 0 else f'a{i - 1}'}"
+                              + ", " * 0 + f"*{'a' if i == 0 else f'a{i - 1}'}]\n" for i in range(40)), "utf-8")
+    project = load_project([bomb])
+    refusal = [f for f in project.findings if f.code == "file.unreadable"]
+    assert refusal and refusal[0].location.file.endswith("bomb.yaml") and refusal[0].location.line

@@ -40,15 +40,15 @@ def load_source(path, display: str | None = None, kinds=None, config=None) -> So
     path = Path(path)
     display = display or str(path)
     if not path.exists():
-        raise SourceError(f"{display}: 错误: 文件不存在")
+        raise SourceError(Location(display), f"文件不存在")
     if path.is_dir():
-        raise SourceError(f"{display}: 错误: 这是一个文件夹，不是源文件")
+        raise SourceError(Location(display), f"这是一个文件夹，不是源文件")
     findings = Findings()
     kind = sniff(path)
     if kind == "yaml":
         return _load_yaml_source(path, display, findings, kinds, config)
     if kind == "unknown":
-        raise SourceError(f"{display}: 错误: 无法识别的文件类型；支持 .yaml、.xlsx 和 .csv")
+        raise SourceError(Location(display), f"无法识别的文件类型；支持 .yaml、.xlsx 和 .csv")
     from . import convert
     table = read_table(path, display, kinds, findings)
     if not table.records:
@@ -65,15 +65,15 @@ def _load_yaml_source(path: Path, display: str, findings: Findings, kinds, confi
         from ..config import config_from_yaml
         return Source(path, display, "config", config_from_yaml(data, path, display, findings), findings)
     if not isinstance(data, LDict):
-        raise SourceError(f"{display}: 错误: YAML 顶层应为键值对（如 kind: catalog），这里是{_type_name(data)}")
+        raise SourceError(Location(display), f"YAML 顶层应为键值对（如 kind: catalog），这里是{_type_name(data)}")
     kind = data.get("kind")
     if kind not in YAML_KINDS:
         line = data.line_of("kind", 1)
         said = f"“{kind}”" if kind is not None else "缺失"
-        raise SourceError(f"{display}:{line}: 错误: kind {said}；应为 "
+        raise SourceError(Location(display, line=line), f"kind {said}；应为 "
                           + "、".join(YAML_KINDS) + " 之一")
     if kinds and kind not in kinds:
-        raise SourceError(f"{display}: 错误: 这里需要{'或'.join(kinds)}，但文件的 kind 是 {kind}")
+        raise SourceError(Location(display), f"这里需要{'或'.join(kinds)}，但文件的 kind 是 {kind}")
     if kind == "notice":
         from .notice import notice_from_yaml
         model = notice_from_yaml(data, path, display, findings)

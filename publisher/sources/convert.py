@@ -158,7 +158,7 @@ def _rows(data: LDict, key: str, display: str) -> list[LDict]:
     if rows is None:
         return []
     if not isinstance(rows, LList) or not all(isinstance(r, LDict) for r in rows):
-        raise SourceError(f"{display}:{data.line_of(key)}: 错误: {key} 应为列表，每项是键值对（- name: …）")
+        raise SourceError(Location(display, line=data.line_of(key)), f"{key} 应为列表，每项是键值对（- name: …）")
     return list(rows)
 
 
@@ -209,10 +209,10 @@ def _catalog_yaml(data: LDict, display: str, findings: Findings, config):
                         report_place=clean_text(report.get("place")))
         majors = item.get("majors")
         if majors is not None and not isinstance(majors, LList):
-            raise SourceError(f"{display}:{item.line_of('majors')}: 错误: majors 应为列表")
+            raise SourceError(Location(display, line=item.line_of('majors')), f"majors 应为列表")
         for major in majors or []:
             if not isinstance(major, LDict):
-                raise SourceError(f"{display}:{item.line_of('majors')}: 错误: majors 的每一项应为键值对")
+                raise SourceError(Location(display, line=item.line_of('majors')), f"majors 的每一项应为键值对")
             mrec = _yaml_record(major, display)
             mvalues = {k: convert_value(major_cols[k], v, mrec.loc(k), findings)
                        for k, v in major.items() if k in ("code", "name", "level", "years", "plan", "note")}

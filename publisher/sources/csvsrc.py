@@ -24,7 +24,7 @@ def read_csv(path: Path, display: str) -> list[Sheet]:
     from .yamlsrc import read_text
     size = path.stat().st_size
     if size > limits.MAX_CSV_BYTES:
-        raise SourceError(f"{display}: 错误: CSV 文件有 {limits.size_text(size)}，超过上限 "
+        raise SourceError(Location(display), f"CSV 文件有 {limits.size_text(size)}，超过上限 "
                           f"{limits.size_text(limits.MAX_CSV_BYTES)}；请把数据拆分成几个文件")
     text = read_text(path, display).replace("\r\n", "\n").replace("\r", "\n")
     try:
@@ -46,12 +46,12 @@ def read_csv(path: Path, display: str) -> list[Sheet]:
                 budget.add_row(Location(display, row=number), len(values))
                 rows.append((number, values))
     except csv.Error as exc:
-        where = f"{display}:第{lines.number}行"
+        where = Location(display, row=lines.number)
         if "field larger than field limit" in str(exc):
-            raise SourceError(f"{where}: 错误: 这一行有一个字段超过 {csv.field_size_limit():,} 个字符"
+            raise SourceError(where, f"这一行有一个字段超过 {csv.field_size_limit():,} 个字符"
                               f"（Excel 一个单元格最多 {limits.MAX_CELL_CHARS:,} 个字符）；"
                               "请检查是否少了一个引号（\"），或删去多余的内容")
-        raise SourceError(f"{where}: 错误: CSV 格式有误（{exc}）；"
+        raise SourceError(where, f"CSV 格式有误（{exc}）；"
                           "请在 Excel 中打开后另存为“CSV UTF-8（逗号分隔）”")
     return [Sheet(None, rows)]
 
@@ -73,7 +73,7 @@ class _Lines:
             raise StopIteration
         self.number += 1
         if len(line) > limits.MAX_CSV_LINE_CHARS:
-            raise SourceError(f"{self._display}:第{self.number}行: 错误: 这一行超过 "
+            raise SourceError(Location(self._display, row=self.number), f"这一行超过 "
                               f"{limits.MAX_CSV_LINE_CHARS:,} 个字符，不像正常的表格数据；"
                               "请检查文件是否选错，或在 Excel 中打开后重新另存为 CSV")
         return line

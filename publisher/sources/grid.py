@@ -33,7 +33,7 @@ class Budget:
     def add_row(self, loc: Location, width: int) -> None:
         self.rows += 1
         if self.rows > limits.MAX_ROWS:
-            raise SourceError(f"{loc}: 错误: 有数据的行超过 {limits.MAX_ROWS:,} 行，"
+            raise SourceError(loc, f"有数据的行超过 {limits.MAX_ROWS:,} 行，"
                               f"本系统一次最多读取 {limits.MAX_ROWS:,} 行；请把数据拆分成几个文件")
         self.add_values(loc, width)
 
@@ -41,32 +41,32 @@ class Budget:
         self.grid += count
         if self.grid > limits.MAX_GRID:
             from openpyxl.utils import get_column_letter
-            raise SourceError(f"{loc}: 错误: 表格的单元格总数超过 {limits.MAX_GRID:,} 个（很多行在很靠右的列里"
+            raise SourceError(loc, f"表格的单元格总数超过 {limits.MAX_GRID:,} 个（很多行在很靠右的列里"
                               f"还有内容，这一行一直到 {get_column_letter(min(count, 16384))} 列）；"
                               "请删除数据右侧多余的列后重新保存")
 
     def add_elements(self, loc: Location, count: int) -> None:
         self.elements += count
         if self.elements > limits.MAX_XML_ELEMENTS:
-            raise SourceError(f"{loc}: 错误: 工作簿内容过多（超过 {limits.MAX_XML_ELEMENTS:,} 个单元格和格式元素），"
+            raise SourceError(loc, f"工作簿内容过多（超过 {limits.MAX_XML_ELEMENTS:,} 个单元格和格式元素），"
                               "读取已停止；请删除不需要的工作表、空白行和格式，或把数据拆分成几个文件")
 
     def add_merged(self, loc: Location, ref: str, area: int) -> None:
         self.merged += area
         if self.merged > limits.MAX_MERGED_CELLS:
-            raise SourceError(f"{loc}: 错误: 合并单元格 {ref} 等覆盖的单元格超过 {limits.MAX_MERGED_CELLS:,} 个；"
+            raise SourceError(loc, f"合并单元格 {ref} 等覆盖的单元格超过 {limits.MAX_MERGED_CELLS:,} 个；"
                               "请取消不必要的合并单元格（开始→合并后居中→取消单元格合并）后重新保存")
 
 
 def check_length(loc: Location, value: str) -> None:
     """Refuse a text longer than an Excel cell can hold (nothing downstream may see it)."""
     if len(value) > limits.MAX_CELL_CHARS:
-        raise SourceError(too_long(loc, len(value)))
+        raise too_long(loc, len(value))
 
 
-def too_long(loc: Location, length: int, limit: int = limits.MAX_CELL_CHARS, what: str = "单元格") -> str:
-    return (f"{loc}: 错误: {what}有 {length:,} 个字符，超过上限 {limit:,} 个字符"
-            f"（Excel 一个单元格最多 {limits.MAX_CELL_CHARS:,} 个字符）；请删去多余的内容")
+def too_long(loc: Location, length: int, limit: int = limits.MAX_CELL_CHARS, what: str = "单元格") -> SourceError:
+    return SourceError(loc, f"{what}有 {length:,} 个字符，超过上限 {limit:,} 个字符"
+                            f"（Excel 一个单元格最多 {limits.MAX_CELL_CHARS:,} 个字符）；请删去多余的内容")
 
 
 def fill_merged(rows: list, merges: list, loc: Location, budget: Budget) -> None:

@@ -77,9 +77,9 @@ def _ole_problem(path: Path, display: str) -> SourceError:
     with open(path, "rb") as file:
         data = file.read(32 << 20)      # an encrypted workbook names its streams in the directory, near the start
     if _ENCRYPTED_MARK in data:
-        return SourceError(f"{display}: 错误: 工作簿设置了打开密码，无法读取；"
+        return SourceError(Location(display), f"工作簿设置了打开密码，无法读取；"
                            "请在 Excel 中取消密码（文件→信息→保护工作簿）后另存为 .xlsx")
-    return SourceError(f"{display}: 错误: 这是旧版 Excel 97-2003 格式（.xls），无法读取；"
+    return SourceError(Location(display), f"这是旧版 Excel 97-2003 格式（.xls），无法读取；"
                        "请在 Excel 或 WPS 中“另存为” .xlsx 格式后再试")
 
 
@@ -87,14 +87,14 @@ def read_grid(path: Path, display: str) -> list[Sheet]:
     """All sheets of a workbook (or the one 'sheet' of a CSV) as rows of raw values."""
     kind = sniff(path)
     if kind == "empty":
-        raise SourceError(f"{display}: 错误: 文件是空的（0 字节）")
+        raise SourceError(Location(display), f"文件是空的（0 字节）")
     if kind == "ole":
         raise _ole_problem(path, display)
     if kind == "xlsx":
         return read_xlsx(path, display)
     if kind == "csv":
         return read_csv(path, display)
-    raise SourceError(f"{display}: 错误: 不是 Excel 工作簿（.xlsx）或 CSV 文件，无法读取；"
+    raise SourceError(Location(display), f"不是 Excel 工作簿（.xlsx）或 CSV 文件，无法读取；"
                       "请确认文件没有损坏")
 
 
@@ -254,16 +254,16 @@ def _record(values, table: Table, positions: dict, number: int, findings: Findin
 
 def _missing_columns(display: str, best, kinds) -> SourceError:
     if best is None:
-        return SourceError(f"{display}: 错误: 表格是空的，找不到表头")
+        return SourceError(Location(display), f"表格是空的，找不到表头")
     _, sheet, number, kind, found = best
     columns, needed = SCHEMAS[kind]
     by_field = {c.field: c for c in columns}
     missing = [by_field[n].title for n in needed if n not in found]
     if len(found) < 2:
-        return SourceError(f"{display}: 错误: 找不到表头行：没有一行含有本系统认识的列标题"
+        return SourceError(Location(display), f"找不到表头行：没有一行含有本系统认识的列标题"
                            f"（如 序号、姓名、身份证号、学校名称、专业名称），请检查是否选错了文件")
-    where = f"{display}:{sheet.name}!第{number}行" if sheet.name else f"{display}:第{number}行"
-    return SourceError(f"{where}: 错误: 表头缺少必需的列：{'、'.join(missing)}"
+    where = Location(display, sheet.name, number)
+    return SourceError(where, f"表头缺少必需的列：{'、'.join(missing)}"
                        f"（看起来是{_kind_label(kind)}）；请按附件格式补齐列标题")
 
 

@@ -74,7 +74,7 @@ def read_xlsx(path: Path, display: str) -> list[Sheet]:
         try:
             reader = Workbook(file, read_only=True, data_only=True, keep_links=False)
         except (zipfile.BadZipFile, OSError, EOFError, ValueError):
-            raise SourceError(f"{display}: 错误: 工作簿已损坏（不是完整的 .xlsx 文件），请重新保存或重新导出")
+            raise SourceError(Location(display), f"工作簿已损坏（不是完整的 .xlsx 文件），请重新保存或重新导出")
         with reader.archive:
             try:
                 check_archive(reader.archive, display)
@@ -85,7 +85,7 @@ def read_xlsx(path: Path, display: str) -> list[Sheet]:
             except SourceError:
                 raise
             except Exception as exc:  # openpyxl and zipfile raise many kinds on damaged files
-                raise SourceError(f"{display}: 错误: 工作簿无法打开（{type(exc).__name__}），{BROKEN}")
+                raise SourceError(Location(display), f"工作簿无法打开（{type(exc).__name__}），{BROKEN}")
             wb = reader.wb
             styles = (wb._date_formats, wb._timedelta_formats, wb.epoch)
             sheets = []
@@ -96,7 +96,7 @@ def read_xlsx(path: Path, display: str) -> list[Sheet]:
                 except SourceError:
                     raise
                 except Exception as exc:  # a damaged ZIP member (CRC, zlib) or sheet
-                    raise SourceError(f"{loc}: 错误: 工作簿内容已损坏，读取中断（{type(exc).__name__}）；{BROKEN}")
+                    raise SourceError(loc, f"工作簿内容已损坏，读取中断（{type(exc).__name__}）；{BROKEN}")
             return sheets
 
 
@@ -112,7 +112,7 @@ def _shared_strings(source, loc: Location, budget: Budget) -> list:
                     phonetic += 1
                 inside += 1
                 if inside > limits.MAX_ROW_ELEMENTS:
-                    raise SourceError(f"{loc}: 错误: 共享字符串表中的一项含有超过 {limits.MAX_ROW_ELEMENTS:,} 个格式片段，"
+                    raise SourceError(loc, f"共享字符串表中的一项含有超过 {limits.MAX_ROW_ELEMENTS:,} 个格式片段，"
                                       f"未予读取；{BROKEN}")
                 continue
             elements += 1
@@ -127,7 +127,7 @@ def _shared_strings(source, loc: Location, budget: Budget) -> list:
                 parts, inside, elements = [], 0, 0
                 root.clear()                     # the finished items are read: keep memory flat
     except ParseError as exc:
-        raise SourceError(f"{loc}: 错误: 工作簿的共享字符串表不是合法的 XML（{exc}），{BROKEN}")
+        raise SourceError(loc, f"工作簿的共享字符串表不是合法的 XML（{exc}），{BROKEN}")
     return strings
 
 
@@ -144,7 +144,7 @@ def _read_sheet(archive, part: str, strings: list, styles: tuple, loc: Location,
                     elif row_elements >= 0:
                         row_elements += 1
                         if row_elements > limits.MAX_ROW_ELEMENTS:
-                            raise SourceError(f"{loc.at(row=_row_number(row, rows))}: 错误: 这一行含有超过 "
+                            raise SourceError(loc.at(row=_row_number(row, rows)), f"这一行含有超过 "
                                               f"{limits.MAX_ROW_ELEMENTS:,} 个单元格和格式元素，未予读取；{BROKEN}")
                     continue
                 stack.pop()
@@ -158,7 +158,7 @@ def _read_sheet(archive, part: str, strings: list, styles: tuple, loc: Location,
                 elif element.tag == MERGE:
                     merges.append(element.get("ref") or "")
                     if len(merges) > limits.MAX_MERGES:
-                        raise SourceError(f"{loc}: 错误: 工作表有超过 {limits.MAX_MERGES:,} 个合并单元格，未予读取；"
+                        raise SourceError(loc, f"工作表有超过 {limits.MAX_MERGES:,} 个合并单元格，未予读取；"
                                           "请取消不必要的合并单元格后重新保存")
                 elif elements > 4096:
                     budget.add_elements(loc, elements)
@@ -169,7 +169,7 @@ def _read_sheet(archive, part: str, strings: list, styles: tuple, loc: Location,
     except ParseError as exc:
         cell = cell_at(archive, part, *exc.position)
         where = loc.at(row=int(cell[1]), column=cell[0]) if cell else loc
-        raise SourceError(f"{where}: 错误: 工作表不是合法的 XML（{exc}），多半是单元格里有 XML 不允许的控制字符；"
+        raise SourceError(where, f"工作表不是合法的 XML（{exc}），多半是单元格里有 XML 不允许的控制字符；"
                           "Excel 打开时会提示修复：修复并核对这一格后另存为 .xlsx")
     rows = sorted(dict(rows).items())            # Excel writes rows in order, once each; others may not
     fill_merged(rows, merges, loc, budget)
@@ -201,7 +201,7 @@ def _add_row(element, rows: list, strings: list, styles: tuple, loc: Location, b
     from openpyxl.utils import get_column_letter
     number = _row_number(element, rows)
     if not 1 <= number <= limits.EXCEL_MAX_ROWS:
-        raise SourceError(f"{loc}: 错误: 行号 {number} 超出了 Excel 的范围（1–{limits.EXCEL_MAX_ROWS:,}）；{BROKEN}")
+        raise SourceError(loc, f"行号 {number} 超出了 Excel 的范围（1–{limits.EXCEL_MAX_ROWS:,}）；{BROKEN}")
     cells, column = {}, 0
     for cell in element:
         if cell.tag != CELL:
@@ -210,12 +210,12 @@ def _add_row(element, rows: list, strings: list, styles: tuple, loc: Location, b
         match = _LETTERS.match(ref) if ref else None
         column = _column(match.group()) if match else column + 1
         if column > limits.EXCEL_MAX_COLUMNS:
-            raise SourceError(f"{loc.at(row=number)}: 错误: 单元格 {ref or column} 超出了 Excel 的最后一列 XFD；{BROKEN}")
+            raise SourceError(loc.at(row=number), f"单元格 {ref or column} 超出了 Excel 的最后一列 XFD；{BROKEN}")
         value = _value(cell, strings, styles)
         if value is None:
             continue
         if isinstance(value, TooLong):
-            raise SourceError(too_long(loc.at(row=number, column=get_column_letter(column)), value.length))
+            raise too_long(loc.at(row=number, column=get_column_letter(column)), value.length)
         if isinstance(value, str) and len(value) > limits.MAX_CELL_CHARS:
             check_length(loc.at(row=number, column=get_column_letter(column)), value)
         cells[column] = value

@@ -27,16 +27,16 @@ def check_archive(archive: zipfile.ZipFile, display: str) -> None:
     """Refuse from the ZIP directory alone what would unpack too big (nothing is unpacked yet)."""
     infos = archive.infolist()
     if len(infos) > limits.MAX_MEMBERS:
-        raise SourceError(f"{display}: 错误: 工作簿由 {len(infos):,} 个部件组成，超过上限 {limits.MAX_MEMBERS:,} 个；"
+        raise SourceError(Location(display), f"工作簿由 {len(infos):,} 个部件组成，超过上限 {limits.MAX_MEMBERS:,} 个；"
                           f"{BROKEN}")
     total = sum(info.file_size for info in infos)
     if total > limits.MAX_UNCOMPRESSED:
-        raise SourceError(f"{display}: 错误: 工作簿解压后有 {limits.size_text(total)}，超过上限 "
+        raise SourceError(Location(display), f"工作簿解压后有 {limits.size_text(total)}，超过上限 "
                           f"{limits.size_text(limits.MAX_UNCOMPRESSED)}（文件里可能塞满了空白或隐藏内容），未予读取；"
                           "请在 Excel 中把需要的数据复制到一个新工作簿，另存为 .xlsx 后再试")
     for info in infos:
         if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) or info.flag_bits & 0x1:
-            raise SourceError(f"{display}: 错误: 工作簿的部件 {info.filename} 使用了 Excel 不会使用的压缩或加密方式，"
+            raise SourceError(Location(display), f"工作簿的部件 {info.filename} 使用了 Excel 不会使用的压缩或加密方式，"
                               f"未予读取；{BROKEN}")
     for info in infos:
         if _parsed_whole(info.filename):
@@ -59,7 +59,7 @@ def _count_tags(archive: zipfile.ZipFile, info: zipfile.ZipInfo, display: str) -
         while chunk := source.read(1 << 20):
             tags += chunk.count(b"<")
             if tags > limits.MAX_PART_TAGS:
-                raise SourceError(f"{display}: 错误: 工作簿的部件 {info.filename} 含有超过 {limits.MAX_PART_TAGS:,} "
+                raise SourceError(Location(display), f"工作簿的部件 {info.filename} 含有超过 {limits.MAX_PART_TAGS:,} "
                                   f"个 XML 标记，远超正常工作簿，未予读取；{BROKEN}")
 
 
@@ -93,10 +93,10 @@ class Runs:
             rest = self._before[cells[-1].end():]
             if b"</c>" not in rest and not rest.split(b">", 1)[0].endswith(b"/"):
                 column, row = cells[-1].groups()
-                return SourceError(f"{self._loc.at(row=int(row), column=column.decode())}: 错误: 单元格的内容超过 "
+                return SourceError(self._loc.at(row=int(row), column=column.decode()), f"单元格的内容超过 "
                                    f"{limits.size_text(limits.MAX_TEXT_BYTES)}（Excel 一个单元格最多 "
                                    f"{limits.MAX_CELL_CHARS:,} 个字符），未予读取；请删去多余的内容")
-        return SourceError(f"{self._loc}: 错误: 工作簿的 XML 中有一段超过 {limits.size_text(limits.MAX_TEXT_BYTES)} "
+        return SourceError(self._loc, f"工作簿的 XML 中有一段超过 {limits.size_text(limits.MAX_TEXT_BYTES)} "
                            f"的文字或空白，未予读取；{BROKEN}")
 
 

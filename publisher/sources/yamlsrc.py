@@ -65,7 +65,7 @@ class _Loader(yaml.SafeLoader):
         event = self.peek_event()
         self._nodes += 1
         if self._nodes > limits.MAX_YAML_NODES:
-            raise SourceError(f"{self._file}:{event.start_mark.line + 1}: 错误: YAML 文件的内容超过 "
+            raise SourceError(Location(self._file, line=event.start_mark.line + 1), f"YAML 文件的内容超过 "
                               f"{limits.MAX_YAML_NODES:,} 项，读取已停止；大量数据请用 Excel 工作簿（.xlsx）")
         node = super().compose_node(parent, index)
         if isinstance(node, ScalarNode):
@@ -73,7 +73,7 @@ class _Loader(yaml.SafeLoader):
                 else limits.MAX_CELL_CHARS
             if len(node.value) > limit:
                 loc = Location(self._file, line=node.start_mark.line + 1)
-                raise SourceError(too_long(loc, len(node.value), limit, "这个值"))
+                raise too_long(loc, len(node.value), limit, "这个值")
             self._sizes[id(node)] = 1
         elif isinstance(node, SequenceNode):
             self._sizes[id(node)] = 1 + sum(self._sizes[id(child)] for child in node.value)
@@ -85,11 +85,11 @@ class _Loader(yaml.SafeLoader):
         line = event.start_mark.line + 1
         size = self._sizes.get(id(node))
         if size is None:
-            raise SourceError(f"{self._file}:{line}: 错误: 别名 *{event.anchor} 引用了包含它自己的内容"
+            raise SourceError(Location(self._file, line=line), f"别名 *{event.anchor} 引用了包含它自己的内容"
                               "（循环引用），无法读取；请删除这个别名")
         self._expanded += size
         if self._expanded > limits.MAX_ALIAS_NODES:
-            raise SourceError(f"{self._file}:{line}: 错误: 别名（*…）展开后的内容超过 {limits.MAX_ALIAS_NODES:,} 项"
+            raise SourceError(Location(self._file, line=line), f"别名（*…）展开后的内容超过 {limits.MAX_ALIAS_NODES:,} 项"
                               f"（到 *{event.anchor} 为止），未予读取；请直接写出内容，不要用别名层层复制")
 
     def construct_scalar(self, node):
@@ -136,18 +136,18 @@ def read_text(path: Path, display: str) -> str:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise SourceError(f"{display}: 错误: 无法读取文件（{exc.strerror}）")
+        raise SourceError(Location(display), f"无法读取文件（{exc.strerror}）")
     head = raw[:4096]
     if b"\x00\x00" in head or head.count(b"\x00") > max(2, len(head) // 100):   # one NUL in a name: a finding
-        raise SourceError(f"{display}: 错误: 不是文本文件，请检查文件是否损坏")
+        raise SourceError(Location(display), f"不是文本文件，请检查文件是否损坏")
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             return raw.decode(encoding)
         except UnicodeDecodeError:
             continue
     if b"\x00" in head:
-        raise SourceError(f"{display}: 错误: 不是文本文件，请检查文件是否损坏")
-    raise SourceError(f"{display}: 错误: 文件编码无法识别，请另存为 UTF-8 编码")
+        raise SourceError(Location(display), f"不是文本文件，请检查文件是否损坏")
+    raise SourceError(Location(display), f"文件编码无法识别，请另存为 UTF-8 编码")
 
 
 # PyYAML's problems, said in Chinese (the English text stays in brackets for a maintainer).
@@ -177,30 +177,30 @@ def load_yaml(path: Path, display: str, findings: Findings):
     """Parse a YAML file; syntax errors become a SourceError naming the line."""
     size = path.stat().st_size
     if size > limits.MAX_YAML_BYTES:
-        raise SourceError(f"{display}: 错误: YAML 文件有 {limits.size_text(size)}，超过上限 "
+        raise SourceError(Location(display), f"YAML 文件有 {limits.size_text(size)}，超过上限 "
                           f"{limits.size_text(limits.MAX_YAML_BYTES)}；大量数据请用 Excel 工作簿（.xlsx）")
     text = read_text(path, display)
     if not text.strip():
-        raise SourceError(f"{display}: 错误: 文件是空的")
+        raise SourceError(Location(display), f"文件是空的")
     try:
         loader = _Loader(text, findings, display)
     except yaml.reader.ReaderError as exc:
         line = text.count("\n", 0, max(exc.position, 0)) + 1
-        raise SourceError(f"{display}:{line}: 错误: 文件含有不可显示的控制字符（U+{exc.character:04X}），"
+        raise SourceError(Location(display, line=line), f"文件含有不可显示的控制字符（U+{exc.character:04X}），"
                           "不是正常的 YAML 文本；请用文本编辑器删除该字符后另存为 UTF-8")
     try:
         return loader.get_single_data()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
-        where = f"{display}:{line}" if line else display
+        where = Location(display, line=line)
         if exc.context_mark and "quoted scalar" in (exc.context or ""):
             opened = exc.context_mark.line + 1       # where the quote opened, not where the file ended
-            raise SourceError(f"{display}:{opened}: 错误: YAML 格式有误：第{opened}行的引号没有闭合，请补上右引号")
-        raise SourceError(f"{where}: 错误: YAML 格式有误：{_explain(exc.problem or exc.context or '')}")
+            raise SourceError(Location(display, line=opened), f"YAML 格式有误：第{opened}行的引号没有闭合，请补上右引号")
+        raise SourceError(where, f"YAML 格式有误：{_explain(exc.problem or exc.context or '')}")
     except yaml.YAMLError as exc:
-        raise SourceError(f"{display}: 错误: YAML 格式有误（{exc}）")
+        raise SourceError(Location(display), f"YAML 格式有误（{exc}）")
     except RecursionError:
-        raise SourceError(f"{display}: 错误: 文件嵌套层次过深，无法读取")
+        raise SourceError(Location(display), f"文件嵌套层次过深，无法读取")
     finally:
         loader.dispose()
