@@ -274,10 +274,10 @@ def _progress_bar():
 @click.option("--jobs", "max_jobs", default=2, type=int, show_default=True, help="同时运行的任务数，其余排队")
 @guarded
 def serve(folder, host, port, token, max_upload, max_jobs):
-    """启动网页：上传工作簿、查看问题、下载生成的文件（FOLDER：办公室的项目文件夹）。"""
+    """启动网页：上传工作簿、查看问题、下载生成的文件（FOLDER：办公室的项目文件夹，默认当前文件夹）。"""
     from .serve.server import run_server
     from .serve.settings import make_settings
-    settings = make_settings(folder, host, port, token, max_upload, max_jobs)
+    settings = make_settings(folder or Path.cwd(), host, port, token, max_upload, max_jobs)
     run_server(settings, announce=lambda text: click.echo(text, err=True))
     click.echo("网页已停止，所有任务的临时文件已删除。", err=True)
 

@@ -6,7 +6,7 @@ API (README, "The office's web page"):
   POST /api/build                     files, what, school, format, mask → 202 {"job": id}
   GET  /api/jobs/<id>                 {"state", "done", "total", "findings", "files", …}
   GET  /api/jobs/<id>/download        the ZIP of the outputs with manifest.json
-  GET  /api/jobs/<id>/annotated/<f>   a marked-up workbook (when ``publisher.annotate`` exists)
+  GET  /api/jobs/<id>/annotated/<n>   the n-th marked-up workbook (when ``publisher.annotate`` exists)
   GET  /api/info                      what the page needs: the office's folder, limits, kinds, formats
 Every refusal is ``{"error": "<Chinese>"}`` with a 4xx/5xx status; no route lists jobs.
 """
@@ -130,11 +130,12 @@ def create_app(settings, root: Path) -> Starlette:
                             headers={"content-disposition": attachment("publisher-生成的文件.zip", "publisher-output.zip")})
 
     async def annotated(request: Request) -> Response:
-        job = found(request)
-        name = request.path_params["name"]
-        if job is None or name not in {a["name"] for a in job.annotated}:
+        job = found(request)                   # by number: a file name in the path would reach the access log
+        number = request.path_params["number"]
+        if job is None or not number.isdigit() or int(number) >= len(job.annotated):
             return fail(404, "没有这个标注后的工作簿")
-        return FileResponse(job.folder / "annotated" / name, headers={"content-disposition": attachment(Path(name).name)},
+        name = job.annotated[int(number)]["name"]
+        return FileResponse(job.folder / "annotated" / name, headers={"content-disposition": attachment(Path(name).name, "marked-up.xlsx")},
                             media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
     def refused(exc) -> JSONResponse:
@@ -163,7 +164,7 @@ def create_app(settings, root: Path) -> Starlette:
         Route("/api/build", build, methods=["POST"]),
         Route("/api/jobs/{job}", status),
         Route("/api/jobs/{job}/download", download),
-        Route("/api/jobs/{job}/annotated/{name:path}", annotated),
+        Route("/api/jobs/{job}/annotated/{number}", annotated),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
     app = Starlette(routes=routes, lifespan=lifespan, exception_handlers={HTTPException: http_error},

@@ -24,7 +24,6 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import quote
 
 log = logging.getLogger("publisher.serve")
 
@@ -71,8 +70,8 @@ class Job:
         data = {"job": self.id, "what": self.what, "state": self.state, "stage": self.stage, "done": self.done,
                 "total": self.total, "findings": self.findings, "files": self.files, "notes": self.notes,
                 "message": self.message, "can": self.can, "schools": self.schools,
-                "annotated": [{"file": a["file"], "name": a["name"], "url": f"/api/jobs/{self.id}/annotated/{quote(a['name'])}"}
-                              for a in self.annotated]}
+                "annotated": [{"file": a["file"], "name": a["name"], "url": f"/api/jobs/{self.id}/annotated/{i}"}
+                              for i, a in enumerate(self.annotated)]}
         if self.state == "done" and self.what == "build":
             data["download"] = f"/api/jobs/{self.id}/download"
         return data

@@ -3,9 +3,9 @@
 "use strict";
 
 const LEVEL = { error: "错误", warning: "警告" };
-const STAGE = { check: "正在检查…", build: "正在生成…", pack: "正在打包…" };
+const STAGE = { check: "正在检查", build: "正在生成", pack: "正在打包" };
 const SHOWN_PER_FILE = 500;
-const state = { files: new Map(), info: null, checked: null, busy: false, checkSeq: 0 };
+const state = { files: new Map(), info: null, checked: null, findings: [], busy: false, checkSeq: 0, making: "" };
 
 const $ = (id) => document.getElementById(id);
 
@@ -43,7 +43,10 @@ async function api(path, options) {
   return { body, response };
 }
 
-function megabytes(bytes) { return (bytes / 1048576).toFixed(bytes < 1048576 ? 2 : 1) + " MB"; }
+function megabytes(bytes) {
+  if (bytes < 1048576) return Math.max(1, Math.round(bytes / 1024)) + "\u00a0KB";
+  return (bytes / 1048576).toFixed(bytes % 1048576 ? 1 : 0) + "\u00a0MB";
+}
 
 /* ---------------------------------------------------------------- the office's folder */
 
@@ -122,6 +125,7 @@ async function runCheck() {
     const job = jobId ? (await api(`/api/jobs/${jobId}`)).body : { can: [], schools: [], annotated: [], notes: [] };
     if (seq !== state.checkSeq) return;
     state.checked = job;
+    state.findings = body;
     renderFindings($("findings"), body, job.annotated);
     renderSummary(body, job.notes);
     renderKinds(job.can, job.schools, body.some((f) => f.level === "error"));
@@ -204,16 +208,17 @@ function renderKinds(can, schools, hasErrors) {
     box.append(el("p", { class: "hint" }, "上传的文件还不能生成任何文件：例如生成录取通知书需要录取名单和本年度目录。"));
     return;
   }
-  box.append(el("button", { type: "button", class: "primary", "data-what": "all", onclick: () => startBuild("all") }, "全部生成"));
+  box.append(el("button", { type: "button", class: "primary", "data-what": "all", onclick: () => startBuild("all", null, "全部文件") }, "全部生成"));
   for (const k of can) {
     if (k.what === "letters") {
       const select = el("select", { id: "school", "aria-label": "学校" }, el("option", { value: "" }, "全部学校"),
         schools.map((s) => el("option", { value: s }, s)));
       box.append(el("span", { class: "letters" },
-        el("button", { type: "button", "data-what": "letters", onclick: () => startBuild("letters", select.value || null) }, k.label),
+        el("button", { type: "button", "data-what": "letters",
+          onclick: () => startBuild("letters", select.value || null, `${k.label}（${select.value || "全部学校"}）`) }, k.label),
         select));
     } else {
-      box.append(el("button", { type: "button", "data-what": k.what, onclick: () => startBuild(k.what) }, k.label));
+      box.append(el("button", { type: "button", "data-what": k.what, onclick: () => startBuild(k.what, null, k.label) }, k.label));
     }
   }
 }
@@ -226,12 +231,13 @@ function chosenFormats() {
 
 function setBusy(busy) {
   state.busy = busy;
-  for (const b of document.querySelectorAll("#kinds button, #files")) b.disabled = busy;
+  for (const b of document.querySelectorAll("#kinds button, #kinds select, #files, #chosen button")) b.disabled = busy;
   $("drop").classList.toggle("disabled", busy);
 }
 
-async function startBuild(what, school) {
+async function startBuild(what, school, label) {
   if (state.busy) return;
+  state.making = label;
   setBusy(true);
   const result = $("result");
   result.replaceChildren();
@@ -261,16 +267,17 @@ function showProgress(job) {
   $("progress-box").hidden = false;
   const bar = $("bar");
   const text = $("progress-text");
+  const doing = `${STAGE[job.stage] || "正在生成"}${job.stage === "check" ? "" : state.making}…`;
   if (job.state === "queued") {
     bar.removeAttribute("value");
-    text.textContent = "排队等待中…";
+    text.textContent = "排队等待中（服务器正在处理其他任务）…";
   } else if (job.total > 0) {
     bar.max = job.total;
     bar.value = job.done;
-    text.textContent = `${job.state === "done" ? "完成" : STAGE[job.stage] || "正在生成…"} ${job.done} / ${job.total}`;
+    text.textContent = `${doing} ${job.done} / ${job.total}`;
   } else {
     bar.removeAttribute("value");
-    text.textContent = STAGE[job.stage] || "正在生成…";
+    text.textContent = doing;
   }
 }
 
@@ -278,14 +285,15 @@ function showResult(job) {
   const result = $("result");
   result.replaceChildren();
   if (job.state === "failed") {
-    $("bar").value = 0;
-    $("progress-text").textContent = "没有生成文件";
-    result.append(el("p", { class: "failed", role: "alert" }, job.message));
-    if (job.findings.length) {
+    $("progress-box").hidden = true;
+    // findings other than those the check showed above come first: the message says "above"
+    const same = JSON.stringify(job.findings) === JSON.stringify(state.findings);
+    if (job.findings.length && !same) {
       const box = el("div");
       renderFindings(box, job.findings, job.annotated);
       result.append(box);
     }
+    result.append(el("p", { class: "failed", role: "alert" }, job.message));
     return;
   }
   $("progress-text").textContent = `完成：生成了 ${job.files.length} 个文件（含 manifest.json 清单）`;
