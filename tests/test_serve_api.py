@@ -346,3 +346,16 @@ def test_the_marked_up_workbook_is_linked_when_the_clerk_module_is_there(serve, 
     assert linked
     workbook = client.get(linked[0]["url"])
     assert workbook.status_code == 200 and workbook.content[:2] == b"PK"
+
+
+def test_a_letter_template_rides_along_and_only_one_is_taken(serve, tmp_path):
+    admissions, catalog, _ = students(tmp_path, 4, seed=61)
+    template = ROOT / "templates" / "docx" / "letter.docx"
+    client = serve()
+    answer = client.post("/api/check", files=upload(admissions, catalog, template))
+    assert answer.status_code == 200 and answer.json() == []
+    final = wait(client, client.post("/api/build", files=upload(admissions, catalog, template),
+                                     data={"what": "letters", "format": "docx"}).json()["job"])
+    assert final["state"] == "done" and any(f.endswith("录取通知书.docx") for f in final["files"])
+    two = client.post("/api/check", files=upload(template, template, names=["甲校.docx", "乙校.docx"]))
+    assert two.status_code == 400 and two.json()["error"] == "只能上传一个录取通知书模板（.docx）；这次有“甲校.docx”和“乙校.docx”"
