@@ -359,3 +359,13 @@ def test_a_letter_template_rides_along_and_only_one_is_taken(serve, tmp_path):
     assert final["state"] == "done" and any(f.endswith("录取通知书.docx") for f in final["files"])
     two = client.post("/api/check", files=upload(template, template, names=["甲校.docx", "乙校.docx"]))
     assert two.status_code == 400 and two.json()["error"] == "只能上传一个录取通知书模板（.docx）；这次有“甲校.docx”和“乙校.docx”"
+
+
+def test_a_compilation_with_a_bad_return_is_done_and_names_it(serve):
+    returns = sorted((ROOT / "catalogs" / "province" / "returns").glob("*.xlsx"))
+    client = serve()
+    final = wait(client, client.post("/api/build", files=upload(*returns), data={"what": "compilation"}).json()["job"])
+    assert final["state"] == "done", final
+    assert final["message"] == "潍坊市.xlsx 有错误，已在汇总表的报送情况中列出，未计入总计；其余文件照常生成"
+    assert {f.rsplit(".", 1)[1] for f in final["files"] if f != "manifest.json"} == {"xlsx", "docx", "pdf"}
+    assert any(f["file"] == "潍坊市.xlsx" and f["level"] == "error" for f in final["findings"])

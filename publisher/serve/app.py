@@ -28,10 +28,11 @@ from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Re
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from ..errors import UsageError
 from .guard import Guard, login_cookie
 from .jobs import Board, Busy
 from .office import Office
-from .uploads import ACCEPTED, Refused, read_order, save_files
+from .uploads import ACCEPTED, MAX_FILES, Refused, read_order, save_files
 
 STATIC = Path(__file__).resolve().parent / "static"
 JOB_ID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
@@ -72,24 +73,29 @@ def create_app(settings, root: Path) -> Starlette:
         from .. import kinds as registry
         every = registry.kinds()
         formats = [{"name": f.name, "label": f.label} for f in registry.FORMATS.values()]
-        return JSONResponse({"office": office.describe(), "max_upload": settings.max_upload,
+        try:
+            now = await run_in_threadpool(Office.scan, settings.folder)    # as the next job will see it
+        except UsageError as exc:
+            return fail(500, exc.message.removeprefix(f"{settings.folder}: 错误: "))
+        return JSONResponse({"office": now.describe(), "max_upload": settings.max_upload,
                              "accept": list(ACCEPTED),
                              "kinds": [{"what": k.name, "label": k.label, "formats": list(k.formats)} for k in every],
                              "formats": formats})
 
     async def received(request: Request, what: str):
         """(job, order) for a check or build request whose files are saved; raises Refused / Busy."""
-        form = await request.form(max_files=200, max_fields=20)
-        order = read_order(form) if what == "build" else None
-        files = form.getlist("files")
-        if not files and (what == "build" or not office.files):
-            raise Refused("请选择要上传的文件（files 字段）")
-        job = board.new(what)
+        form = await request.form(max_files=MAX_FILES + 1, max_fields=20)
         try:
-            saved = await run_in_threadpool(save_files, files, job.src)
-        except BaseException:
-            board.discard(job)
-            raise
+            order = read_order(form) if what == "build" else None
+            files = form.getlist("files")
+            if not files and (what == "build" or not office.files):
+                raise Refused("请选择要上传的文件（files 字段）")
+            job = board.new(what)
+            try:
+                saved = await run_in_threadpool(save_files, files, job.src)
+            except BaseException:
+                board.discard(job)
+                raise
         finally:
             await form.close()
         spec = {"template": str(job.src / saved.template) if saved.template else None}

@@ -52,7 +52,6 @@ class Job:
     can: list = field(default_factory=list)
     schools: list = field(default_factory=list)
     annotated: list = field(default_factory=list)
-    partial: bool = False               # made, with rejected returns listed (the CLI's exit 3)
     ended: float | None = None
     finished: threading.Event = field(default_factory=threading.Event)
 
@@ -93,9 +92,10 @@ class Job:
                 self.findings = info["findings"]
             self.files = info.get("files", [])
             self.notes = info.get("notes", self.notes)
-            self.partial = bool(info.get("partial"))
-            if self.partial:
-                self.message = "部分报表有错误，已在汇总表的报送情况中列出，未计入总计；其余文件照常生成"
+            rejected = info.get("rejected") or []
+            if rejected:                  # the command line's exit 3
+                self.message = (f"{'、'.join(rejected)} 有错误，已在汇总表的报送情况中列出，未计入总计；"
+                                "其余文件照常生成")
             self.end("done")
         elif kind == "failed":
             info = rest[0]

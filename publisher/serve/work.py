@@ -69,7 +69,7 @@ def _run(spec: dict, tell) -> None:
         tell(("failed", {"message": "源文件引用了没有一起上传的文件，未生成任何文件；请把它们一起上传", "findings": checked["findings"]}))
         return
     try:
-        written, result_notes, findings, partial = _build(spec, out, tell)
+        written, result_notes, findings, rejected = _build(spec, out, tell)
     except CheckFailed as exc:
         tell(("failed", {"message": exc.message, "findings": _json(Findings(exc.findings))}))
         return
@@ -79,7 +79,7 @@ def _run(spec: dict, tell) -> None:
     tell(("stage", "pack"))
     files = pack(out, work / ZIP_NAME)
     tell(("done", {"findings": _json(findings), "files": files, "notes": notes + result_notes, "written": written,
-                   "partial": partial}))
+                   "rejected": rejected}))
 
 
 def _build(spec: dict, out: Path, tell):
@@ -109,7 +109,8 @@ def _build(spec: dict, out: Path, tell):
         written += result.written
         notes += result.notes
     bar.finish(len(written))
-    return len(written), notes, findings, any(r.has_errors for r in results)
+    rejected = sorted({f.location.file for r in results if r.has_errors for f in r.findings.errors})
+    return len(written), notes, findings, rejected
 
 
 class Progress:
