@@ -83,6 +83,8 @@ def run_server(settings, announce: Callable[[str], None]) -> None:
     sock = bind(settings.host, settings.port)
     root = private_folder()
     spool = tempfile.tempdir
+    from multiprocessing.util import get_temp_dir
+    get_temp_dir()                              # multiprocessing's own folder (the forkserver's socket): it removes it at exit
     try:
         tempfile.tempdir = str(root)            # uploads being received are spooled here, not in /tmp
         app = create_app(settings, root)
