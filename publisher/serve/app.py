@@ -83,7 +83,7 @@ def create_app(settings, root: Path) -> Starlette:
                              "formats": formats})
 
     async def received(request: Request, what: str):
-        """(job, order) for a check or build request whose files are saved; raises Refused / Busy."""
+        """The started job of a check or build request whose files are saved; raises Refused or Busy."""
         form = await request.form(max_files=MAX_FILES + 1, max_fields=20)
         try:
             order = read_order(form) if what == "build" else None
