@@ -266,6 +266,23 @@ def _progress_bar():
 
 
 @main.command()
+@click.argument("folder", required=False, type=click.Path(path_type=Path))
+@click.option("--host", default="127.0.0.1", show_default=True, help="监听的地址；不是本机地址时必须设置口令")
+@click.option("--port", default=8000, type=int, show_default=True, help="端口")
+@click.option("--token", default=None, help="访问口令（也可用环境变量 PUBLISHER_TOKEN）")
+@click.option("--max-upload", default=50.0, type=float, show_default=True, help="一次上传的上限（MB）")
+@click.option("--jobs", "max_jobs", default=2, type=int, show_default=True, help="同时运行的任务数，其余排队")
+@guarded
+def serve(folder, host, port, token, max_upload, max_jobs):
+    """启动网页：上传工作簿、查看问题、下载生成的文件（FOLDER：办公室的项目文件夹，默认当前文件夹）。"""
+    from .serve.server import run_server
+    from .serve.settings import make_settings
+    settings = make_settings(folder or Path.cwd(), host, port, token, max_upload, max_jobs)
+    run_server(settings, announce=lambda text: click.echo(text, err=True))
+    click.echo("网页已停止，所有任务的临时文件已删除。", err=True)
+
+
+@main.command()
 @click.argument("out", type=click.Path(path_type=Path))
 @guarded
 def verify(out):
