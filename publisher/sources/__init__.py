@@ -48,7 +48,7 @@ def load_source(path, display: str | None = None, kinds=None, config=None) -> So
     if kind == "yaml":
         return _load_yaml_source(path, display, findings, kinds, config)
     if kind == "unknown":
-        raise SourceError(Location(display), f"无法识别的文件类型；支持 .yaml、.xlsx 和 .csv")
+        raise SourceError(Location(display), f"无法识别的文件类型；支持 .yaml、.xlsx、.xls、.et、.ods 和 .csv")
     from . import convert
     table = read_table(path, display, kinds, findings)
     if not table.records:
@@ -89,7 +89,7 @@ def _type_name(value) -> str:
     return "空" if value is None else "其他内容"
 
 
-SOURCE_SUFFIXES = (".yaml", ".yml", ".xlsx", ".xlsm", ".csv", ".xls")
+SOURCE_SUFFIXES = (".yaml", ".yml", ".xlsx", ".xlsm", ".csv", ".xls", ".et", ".ods")
 
 
 def discover(folder: Path) -> list[Path]:
