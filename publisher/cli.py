@@ -142,8 +142,11 @@ def main():
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出检查结果")
 @click.option("--registry", type=click.Path(path_type=Path), help="建档立卡贫困人口名单，用于精准比对")
+@click.option("--annotate", "annotate_dir", type=click.Path(path_type=Path, file_okay=False),
+              help="把有问题的工作簿另存一份到这个文件夹，问题单元格标红（错误）或标黄（警告）并加批注，"
+                   "第一张表“问题清单”可点击跳转；原文件不变")
 @guarded
-def check(paths, as_json, registry):
+def check(paths, as_json, registry, annotate_dir):
     """检查源文件，不生成任何文件。"""
     from .pipeline import check as check_sources
     if registry is not None and not registry.exists():
@@ -155,6 +158,10 @@ def check(paths, as_json, registry):
         _echo_findings(findings, err=False)
         if not len(findings):
             click.echo(f"检查完毕：{len(project.sources)} 个源文件，没有发现问题。")
+    if annotate_dir is not None:
+        from .annotate import annotate_workbooks
+        for path in annotate_workbooks(project, findings, annotate_dir):
+            click.echo(f"已生成标注副本 {path}", err=as_json)
     sys.exit(1 if findings.has_errors else 0)
 
 
