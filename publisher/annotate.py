@@ -86,6 +86,7 @@ def _marked_copy(source, items: list[Finding], project) -> bytes:
             continue
         cell = _top_left(wb[sheet], ref)
         _mark(cell, found)
+        wb[sheet].page_setup.cellComments = "atEnd"      # printed, the comments follow the sheet
         links[(sheet, ref)] = f"{sheet}!{cell.coordinate}"
     ws = wb.create_sheet(_free_title(titles), 0)
     _fill_list(ws, marks.findings, project, links)
