@@ -45,8 +45,6 @@ MESSAGES = {
     "{value!r} is not one of {choices}.": "{value!r} 不是可用的值；应为 {choices} 之一。",
     "Choose from:\n\t{choices}": "可选：\n\t{choices}",
     "{value!r} is not a valid {number_type}.": "{value!r} 不是有效的{number_type}。",
-    "integer": "整数",
-    "float": "数字",
     "{value} is not in the range {range}.": "{value} 不在范围 {range} 内。",
     "{value!r} is not a valid boolean. Recognized values: {states}": "{value!r} 不是有效的是/否值；可用：{states}",
     "{name} {filename!r} does not exist.": "{name} {filename!r} 不存在。",
@@ -106,7 +104,7 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 
 _CLICK_MODULES = ("core", "decorators", "exceptions", "formatting", "parser", "termui", "types", "utils")
 # Placeholders of option values by click type name (--registry 路径, --year 整数).
-TYPE_METAVARS = {"path": "路径", "file": "文件", "directory": "文件夹", "text": "文字", "integer": "整数"}
+TYPE_METAVARS = {"path": "路径", "file": "文件", "directory": "文件夹", "text": "文字", "整数": "整数", "数字": "数字"}
 
 
 class ChineseFormatter(click.HelpFormatter):
@@ -134,7 +132,10 @@ def install(group: click.Group | None = None) -> None:
     """click's messages in Chinese; with ``group``, its commands' placeholders and examples too."""
     import importlib
     import click.formatting
+    import click.types
     click.formatting.term_len = display_width       # option columns line up under Chinese placeholders
+    click.types.IntParamType.name = "整数"          # "'二〇一九' 不是有效的整数。"
+    click.types.FloatParamType.name = "数字"
     for name in _CLICK_MODULES:
         module = importlib.import_module(f"click.{name}")
         if hasattr(module, "_"):
