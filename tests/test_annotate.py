@@ -192,3 +192,12 @@ def test_json_output_stays_json(runner, tmp_path):
     assert result.exit_code == 1
     assert len(json.loads(result.stdout)) == 6
     assert (tmp_path / "o" / "a.xlsx").is_file()
+
+
+def test_an_xls_gets_the_list_and_says_why(runner, tmp_path):
+    xls = DATA / "formats" / "registrations.xls"
+    result = runner.invoke(main, ["check", str(xls), str(CATALOG), "--annotate", str(tmp_path)])
+    assert result.exit_code == 1
+    ws = openpyxl.load_workbook(tmp_path / "registrations.xls-问题清单.xlsx")[LIST_SHEET]
+    assert [c.value for c in ws[3]][2:5] == ["商河县", "F2", "错误"]
+    assert "另存为 .xlsx" in ws["A1"].value
