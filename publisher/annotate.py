@@ -30,7 +30,9 @@ from .errors import LEVEL_TEXT, Finding, Findings, UsageError
 LIST_SHEET = "问题清单"
 RED = "FFC7CE"            # Excel's own "bad" fill
 YELLOW = "FFEB9C"         # Excel's own "neutral" fill
-MAX_ANNOTATE_BYTES = 64 * 1024 * 1024
+# openpyxl holds the whole workbook: 32 MiB unpacked is a 附件2 of 50,000 rows, marked in ~24 s at a
+# peak of ~600 MiB (bench/bench_annotate.py); a larger workbook gets the list only.
+MAX_ANNOTATE_BYTES = 32 * 1024 * 1024
 MARKABLE = (".xlsx", ".xlsm")
 NAME_FIELDS = ("name", "school")      # the cell that stands for a whole row: a person's 姓名, a school's 学校名称
 
@@ -80,12 +82,12 @@ def _marked_copy(source, items: list[Finding], project) -> bytes:
         warnings.simplefilter("ignore")
         wb = load_workbook(source.path, keep_vba=source.path.suffix.lower() == ".xlsm", keep_links=False)
     titles = set(wb.sheetnames)
-    links = {}
+    links, fills = {}, _fills()
     for (sheet, ref), found in marks.cells.items():
         if sheet not in titles:
             continue
         cell = _top_left(wb[sheet], ref)
-        _mark(cell, found)
+        _mark(cell, found, fills)
         wb[sheet].page_setup.cellComments = "atEnd"      # printed, the comments follow the sheet
         links[(sheet, ref)] = f"{sheet}!{cell.coordinate}"
     ws = wb.create_sheet(_free_title(titles), 0)
@@ -136,12 +138,14 @@ def _top_left(ws, ref: str):
     return ws[ref]
 
 
-def _mark(cell, found: list[Finding]) -> None:
-    from openpyxl.comments import Comment
+def _fills() -> dict:
     from openpyxl.styles import PatternFill
-    error = any(f.is_error for f in found)
-    colour = RED if error else YELLOW
-    cell.fill = PatternFill("solid", fgColor=colour, bgColor=colour)
+    return {colour: PatternFill("solid", fgColor=colour, bgColor=colour) for colour in (RED, YELLOW)}
+
+
+def _mark(cell, found: list[Finding], fills: dict) -> None:
+    from openpyxl.comments import Comment
+    cell.fill = fills[RED if any(f.is_error for f in found) else YELLOW]
     text = "\n".join(f"{LEVEL_TEXT[f.level]}：{f.message}" for f in found)
     if cell.comment is not None and cell.comment.text:
         text = f"{cell.comment.text}\n—— publisher 检查 ——\n{text}"
@@ -182,6 +186,11 @@ def _fill_list(ws, items: list[Finding], project, links: dict, note: str = "") -
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DDDDDD")
         ws.column_dimensions[get_column_letter(c)].width = width
+    fills, wrap, top = _fills(), Alignment(wrap_text=True, vertical="top"), Alignment(vertical="top")
+    link_font = Font(color="0563C1", underline="single")
+    rows_of = {}
+    for (s, r), v in links.items():
+        rows_of.setdefault((s, r[len(r.rstrip("0123456789")):]), v)
     for i, finding in enumerate(items, 1):
         loc = finding.location
         where = f"{loc.column or ''}{loc.row}" if loc.row is not None else (f"第{loc.line}行" if loc.line else "")
@@ -190,19 +199,17 @@ def _fill_list(ws, items: list[Finding], project, links: dict, note: str = "") -
         row = i + 2
         for c, value in enumerate(values, 1):
             cell = put(ws.cell(row=row, column=c), value)
-            cell.alignment = Alignment(wrap_text=c == 6, vertical="top")
-        level = ws.cell(row=row, column=5)
-        level.fill = PatternFill("solid", fgColor=RED if finding.is_error else YELLOW)
+            cell.alignment = wrap if c == 6 else top
+        ws.cell(row=row, column=5).fill = fills[RED if finding.is_error else YELLOW]
         key = (loc.sheet, f"{loc.column or ''}{loc.row}") if loc.column else None
         target = links.get(key) if key else None
         if target is None and loc.sheet and loc.row is not None:
-            target = next((v for (s, r), v in links.items() if s == loc.sheet and r[len(r.rstrip("0123456789")):]
-                           == str(loc.row)), None)
+            target = rows_of.get((loc.sheet, str(loc.row)))
         if target:
             sheet, _, ref = target.rpartition("!")
             link = ws.cell(row=row, column=4)
             link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{sheet}'!{ref}", display=where)
-            link.font = Font(color="0563C1", underline="single")
+            link.font = link_font
     ws.freeze_panes = "A3"
     ws.auto_filter.ref = f"A2:{get_column_letter(len(HEAD))}{len(items) + 2}"
     ws.page_setup.orientation = "landscape"
