@@ -201,3 +201,14 @@ def test_an_xls_gets_the_list_and_says_why(runner, tmp_path):
     ws = openpyxl.load_workbook(tmp_path / "registrations.xls-问题清单.xlsx")[LIST_SHEET]
     assert [c.value for c in ws[3]][2:5] == ["商河县", "F2", "错误"]
     assert "另存为 .xlsx" in ws["A1"].value
+
+
+def test_a_workbook_too_big_to_copy_gets_the_list_and_says_why(runner, tmp_path, monkeypatch):
+    import publisher.annotate as annotate
+    monkeypatch.setattr(annotate, "MAX_ANNOTATE_BYTES", 1000)
+    source = planted(tmp_path / "big.xlsx")
+    result = runner.invoke(main, ["check", str(source), str(CATALOG), "--annotate", str(tmp_path / "o")])
+    assert result.exit_code == 1
+    assert not (tmp_path / "o" / "big.xlsx").exists()
+    ws = openpyxl.load_workbook(tmp_path / "o" / "big.xlsx-问题清单.xlsx")[LIST_SHEET]
+    assert ws.max_row == 2 + 6 and "不在原表中标注" in ws["A1"].value
