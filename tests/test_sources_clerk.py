@@ -223,3 +223,12 @@ def test_codes_of_another_length_are_left_alone(tmp_path):
     source = load_source(catalog, "目录.xlsx")
     assert [m.code for m in source.model.schools[0].majors] == ["103", "660103"]
     assert not [f for f in source.findings if f.code == "catalog.code_zero"]
+
+
+def test_a_hidden_sheet_of_the_kind_is_said_not_read(runner, tmp_path):
+    path = workbook(tmp_path / "reg.xlsx", {"汇总": [HEADER, person(1)], "旧表": [HEADER, person(1)]},
+                    hidden=("旧表",))
+    result, found = findings(runner, path, CATALOG)
+    assert result.exit_code == 0                                  # no duplicate from the stale hidden copy
+    assert [(f["sheet"], f["row"], f["code"]) for f in found] == [("旧表", 1, "sheet.hidden")]
+    assert "取消隐藏" in found[0]["message"]

@@ -226,7 +226,11 @@ def read_table(path: Path, display: str, kinds=None, findings: Findings | None =
             _read_sheet(table, other, header_row, found, findings)
             continue
         header = detect([other], (kind,))
-        if header is not None and header[0][0]:
+        if header is not None and header[0][0] and other.hidden:
+            findings.warning(Location(display, other.name, header[2]), "sheet.hidden",
+                             f"工作表“{other.name}”是隐藏的，虽然有{_kind_label(kind)}的表头，但未读取；"
+                             "如果其中的数据也要报送，请在 Excel 中取消隐藏（右键工作表标签→取消隐藏）")
+        elif header is not None and header[0][0]:
             _read_sheet(table, other, header[2], header[4], findings)
         elif other.rows and not other.hidden and fold_text(other.name) not in NOTE_SHEETS:
             _skipped_sheet(table, other, findings)
