@@ -83,13 +83,17 @@ def _marked_copy(source, items: list[Finding], project) -> bytes:
         wb = load_workbook(source.path, keep_vba=source.path.suffix.lower() == ".xlsm", keep_links=False)
     titles = set(wb.sheetnames)
     links, fills = {}, _fills()
+    resolved: dict = {}                                   # a merged range's cells share its first cell
     for (sheet, ref), found in marks.cells.items():
         if sheet not in titles:
             continue
         cell = _top_left(wb[sheet], ref)
+        _, merged = resolved.setdefault((sheet, cell.coordinate), (cell, []))
+        merged.extend(f for f in found if f not in merged)
+        links[(sheet, ref)] = f"{sheet}!{cell.coordinate}"
+    for (sheet, _), (cell, found) in resolved.items():
         _mark(cell, found, fills)
         wb[sheet].page_setup.cellComments = "atEnd"      # printed, the comments follow the sheet
-        links[(sheet, ref)] = f"{sheet}!{cell.coordinate}"
     ws = wb.create_sheet(_free_title(titles), 0)
     _fill_list(ws, marks.findings, project, links)
     wb.active = 0
@@ -132,10 +136,14 @@ def _name_columns(model) -> dict:
 
 def _top_left(ws, ref: str):
     """The cell itself, or the first cell of the merged range it lies in (only that one holds a value)."""
+    from openpyxl.cell.cell import MergedCell
+    cell = ws[ref]
+    if not isinstance(cell, MergedCell):
+        return cell
     for merged in ws.merged_cells.ranges:
         if ref in merged:
             return ws.cell(row=merged.min_row, column=merged.min_col)
-    return ws[ref]
+    return cell
 
 
 def _fills() -> dict:
@@ -208,7 +216,8 @@ def _fill_list(ws, items: list[Finding], project, links: dict, note: str = "") -
         if target:
             sheet, _, ref = target.rpartition("!")
             link = ws.cell(row=row, column=4)
-            link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{sheet}'!{ref}", display=where)
+            quoted = sheet.replace("'", "''")                 # Excel doubles a quote inside a sheet name
+            link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{quoted}'!{ref}", display=where)
             link.font = link_font
     ws.freeze_panes = "A3"
     ws.auto_filter.ref = f"A2:{get_column_letter(len(HEAD))}{len(items) + 2}"

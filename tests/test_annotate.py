@@ -212,3 +212,22 @@ def test_a_workbook_too_big_to_copy_gets_the_list_and_says_why(runner, tmp_path,
     assert not (tmp_path / "o" / "big.xlsx").exists()
     ws = openpyxl.load_workbook(tmp_path / "o" / "big.xlsx-问题清单.xlsx")[LIST_SHEET]
     assert ws.max_row == 2 + 6 and "不在原表中标注" in ws["A1"].value
+
+
+def test_a_merged_cell_is_marked_at_its_first_cell(runner, tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "O'Neil 表"
+    ws.append(HEADER)
+    ws.append([1, "张伟", "男", "汉族", "370124105000000001", make_id(seq="11"), "13812340001", "平阴县1号",
+               "不存在的技工学校"])
+    ws.append([2, "李强", "男", "汉族", "370124105000000002", make_id(seq="13"), "13812340002", "平阴县2号", None])
+    ws.merge_cells("I2:I3")
+    wb.save(tmp_path / "m.xlsx")
+    result = runner.invoke(main, ["check", str(tmp_path / "m.xlsx"), str(CATALOG), "--annotate", str(tmp_path / "o")])
+    assert "O'Neil 表!I3" in result.output                       # the merged value is checked on both rows
+    copy = openpyxl.load_workbook(tmp_path / "o" / "m.xlsx")
+    comment = copy["O'Neil 表"]["I2"].comment.text
+    assert _fill(copy["O'Neil 表"]["I2"]) == RED and comment.count("错误：") == 2 and "——" not in comment
+    links = {row[3].hyperlink.location for row in copy[LIST_SHEET].iter_rows(min_row=3)}
+    assert links == {"'O''Neil 表'!I2"}
