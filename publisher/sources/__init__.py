@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import Findings, Location, SourceError
-from .table import read_table, sniff
+from .formats import sniff
+from .table import read_table
 from .yamlsrc import LDict, load_yaml
 
 YAML_KINDS = ("catalog", "registrations", "admissions", "progress", "notice", "registry")
