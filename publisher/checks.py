@@ -28,6 +28,10 @@ def check_catalog(catalog: Catalog, findings: Findings) -> None:
         findings.warning(catalog.loc("published_on"), "catalog.late",
                          f"发布日期 {cn_date(catalog.published_on)} 晚于规定的 {cn_date(last)}"
                          "（每年2月底前向社会公布）", "published_on")
+    if catalog.published_on is None and "published_on" not in catalog.cells:
+        findings.warning(catalog.cells.get("title", catalog.location), "catalog.no_date",
+                         "目录没有发布日期：标题下应有一行“发布日期：2019年2月27日”（YAML 写 published_on: 2019-02-27）；"
+                         "生成的目录中不写发布日期这一行", "published_on")
     if not catalog.schools:
         findings.error(catalog.location, "catalog.empty", "目录中没有任何学校")
     seen_schools = {}
@@ -133,9 +137,13 @@ def check_people(people: PersonList, findings: Findings, catalog: Catalog | None
                                  f"{person.name}按身份证号计算为 {age} 岁，超出初、高中毕业生通常的 14–30 岁，请核对", "id_no")
         if catalog is not None:
             _check_against_catalog(person, people.kind, catalog, findings)
-    if people.declared_total is not None and people.declared_total != len(people.rows):
-        findings.error(people.total_location, "total.mismatch",
-                       f"总计写的是 {people.declared_total} 人，但表中实际有 {len(people.rows)} 行登记", "total")
+    totals = people.totals or ([(people.declared_total, people.total_location, len(people.rows))]
+                               if people.declared_total is not None else [])
+    for declared, where, counted in totals:
+        if declared is not None and declared != counted:
+            sheet = f"工作表“{where.sheet}”中" if len(totals) > 1 and where.sheet else "表中"
+            findings.error(where, "total.mismatch",
+                           f"总计写的是 {declared} 人，但{sheet}实际有 {counted} 行登记", "total")
 
 
 def _check_against_catalog(person, kind: str, catalog: Catalog, findings: Findings) -> None:
@@ -180,9 +188,9 @@ def check_progress(progress: Progress, findings: Findings) -> None:
         _pair_rule(row, "employed", "graduates", "progress.employed_gt_graduates", "毕业生就业人数", "毕业生人数", findings)
         _pair_rule(row, "trained_employed", "trained", "progress.trained_employed_gt_trained",
                    "培训后就业创业人数", "培训人数", findings)
-    total = progress.declared_total
-    if total is not None:
-        computed = progress.totals()
+    for total in progress.declared_totals or ([progress.declared_total] if progress.declared_total else []):
+        several = len({r.location.sheet for r in progress.rows}) > 1
+        computed = progress.totals(total.location.sheet if several else ...)
         for field in COUNT_FIELDS:
             declared = getattr(total, field)
             if declared is not None and declared != computed[field]:
@@ -297,11 +305,33 @@ def check_admissions_against_catalog(people: PersonList, catalog: Catalog | None
         by_school.setdefault(person.target_school, []).append(person)
     for school in catalog.schools:
         persons = by_school.get(school.name, [])
+        _check_plan(school, persons, catalog, findings)
         if persons and not (school.report_date or school.report_place) and \
                 any(not p.report_date or not p.report_place for p in persons):
             findings.warning(school.location, "admission.report_missing",
                              f"“{school.name}”有学生没有报到时间或报到地点，目录中该校也没有填写；"
                              "通知书中将写“另行通知”", "report")
+
+
+def _check_plan(school, persons: list, catalog: Catalog, findings: Findings) -> None:
+    """Admitted per major beyond the catalog's 招生计划: a warning at the first student past the plan."""
+    by_major: dict[str, list] = {}
+    for person in persons:
+        if person.target_major:
+            by_major.setdefault(person.target_major, []).append(person)
+    for name, admitted in by_major.items():
+        majors = [m for m in school.majors if m.name == name]
+        if not majors or any(m.plan is None for m in majors):
+            continue
+        plan = sum(m.plan for m in majors)
+        if len(admitted) <= plan:
+            continue
+        first = admitted[plan]
+        field = "admitted_major" if "admitted_major" in first.cells else "major"
+        findings.warning(first.loc(field), "admission.over_plan",
+                         f"{school.name}“{name}”专业录取 {len(admitted)} 人，超过{catalog.city}{catalog.year or ''}"
+                         f"年度目录的招生计划 {plan} 人（{majors[0].loc('plan')}）；从这一行起的 "
+                         f"{len(admitted) - plan} 人超出计划，请核对录取名单或目录", field)
 
 
 # ---------------------------------------------------------------- the whole verdict

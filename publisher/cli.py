@@ -22,6 +22,7 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .cli_zh import ChineseGroup
 from .errors import CheckFailed, Findings, PublisherError, UsageError
 
 EXIT_PARTIAL = 3
@@ -132,7 +133,7 @@ out_option = click.option("-o", "--output", "out", default="output", type=click.
 mask_option = click.option("--mask", is_flag=True, help="隐去身份证号和联系电话的中间部分")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=ChineseGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="publisher")
 def main():
     """publisher：技工院校服务脱贫攻坚工作的文件生成与数据检查工具。"""
@@ -142,8 +143,11 @@ def main():
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出检查结果")
 @click.option("--registry", type=click.Path(path_type=Path), help="建档立卡贫困人口名单，用于精准比对")
+@click.option("--annotate", "annotate_dir", type=click.Path(path_type=Path, file_okay=False),
+              help="把有问题的工作簿另存一份到这个文件夹，问题单元格标红（错误）或标黄（警告）并加批注，"
+                   "第一张表“问题清单”可点击跳转；原文件不变")
 @guarded
-def check(paths, as_json, registry):
+def check(paths, as_json, registry, annotate_dir):
     """检查源文件，不生成任何文件。"""
     from .pipeline import check as check_sources
     if registry is not None and not registry.exists():
@@ -155,6 +159,10 @@ def check(paths, as_json, registry):
         _echo_findings(findings, err=False)
         if not len(findings):
             click.echo(f"检查完毕：{len(project.sources)} 个源文件，没有发现问题。")
+    if annotate_dir is not None:
+        from .annotate import annotate_workbooks
+        for path in annotate_workbooks(project, findings, annotate_dir):
+            click.echo(f"已生成标注副本 {path}", err=as_json)
     sys.exit(1 if findings.has_errors else 0)
 
 
@@ -180,19 +188,24 @@ def build(source_dir, out, formats, mask):
 @click.option("--blank", is_flag=True, help="生成空白表（供各地填写）")
 @click.option("--catalog", "catalog_path", type=click.Path(path_type=Path), help="目录：用于下拉列表和院校核对")
 @click.option("--city", default=None, help="空白表的城市（附件2 标题中的××市）")
+@click.option("--rows", type=click.IntRange(1, 2000), default=None,
+              help="空白表的空行数（默认：XLSX 30 行，DOCX/PDF 一页）")
 @out_option
 @format_option
 @mask_option
 @guarded
-def form(form, source, blank, catalog_path, city, out, formats, mask):
+def form(form, source, blank, catalog_path, city, rows, out, formats, mask):
     """生成附件1（进展情况表）或附件2（登记汇总表），XLSX、DOCX、PDF。"""
     from .pipeline import run
     if source is None and not blank:
         raise UsageError("错误: 请给出源文件，或用 --blank 生成空白表")
+    if rows is not None and not blank:
+        raise UsageError("错误: --rows 只用于 --blank 空白表（填好的表按数据的行数生成）")
     if city is not None and any(unicodedata.category(ch) == "Cc" for ch in city):
         raise UsageError(f"错误: --city {city!r} 含有控制字符（如换行、ESC），请只写城市名称，如 --city 济南市")
     paths = [p for p in (None if blank else source, catalog_path) if p is not None]
-    result = run(["forms"], paths, out, _request(formats, mask, {"form": form, "blank": blank, "city": city}))
+    result = run(["forms"], paths, out, _request(formats, mask, {"form": form, "blank": blank, "city": city,
+                                                              "rows": rows}))
     _show(result, out)
 
 
@@ -226,7 +239,8 @@ def notice(source, out, formats, mask):
 
 @main.command()
 @click.argument("source", type=click.Path(path_type=Path))
-@click.option("--catalog", "catalog_path", required=True, type=click.Path(path_type=Path), help="本年度目录")
+@click.option("--catalog", "catalog_path", type=click.Path(path_type=Path),
+              help="本年度目录（不给出时用录取名单所在文件夹中的目录）")
 @click.option("--school", default=None, help="只生成这所学校的通知书")
 @click.option("--labels", is_flag=True, help="同时生成邮寄标签")
 @out_option
@@ -235,7 +249,10 @@ def notice(source, out, formats, mask):
 @guarded
 def admissions(source, catalog_path, school, labels, out, formats, mask):
     """批量生成录取通知书、花名册。"""
-    from .pipeline import run
+    from .pipeline import catalog_beside, run
+    if catalog_path is None:
+        catalog_path, note = catalog_beside(source)
+        click.echo(note, err=True)
     result = run(["letters"], [source, catalog_path], out,
                  _request(formats, mask, {"school": school, "labels": labels}, progress=_progress_bar()))
     _show(result, out, list_files=False)

@@ -196,11 +196,58 @@ def _under(prefix: str, document):
 # ---------------------------------------------------------------- projects
 
 def default_source_dir() -> Path:
-    """./catalogs where it exists, else the demo shipped inside the package."""
+    """./catalogs where it exists, else the demo shipped with publisher: ``publisher.demo`` where
+    the package is installed (pyproject maps the repository's catalogs/ there; an editable install
+    finds it through its import hook, not under ``publisher/``), else a checkout's catalogs/."""
+    import importlib.util
     local = Path("catalogs")
     if local.is_dir():
         return local
-    return Path(__file__).resolve().parent / "demo"      # shipped as publisher.demo
+    try:
+        spec = importlib.util.find_spec("publisher.demo")
+    except (ImportError, ValueError):
+        spec = None
+    for location in (spec.submodule_search_locations or []) if spec is not None else []:
+        if Path(location).is_dir():
+            return Path(location)
+    checkout = Path(__file__).resolve().parent.parent / "catalogs"
+    if checkout.is_dir():
+        return checkout
+    return Path(__file__).resolve().parent / "demo"
+
+
+CATALOG_WORDS = ("目录", "catalog")
+
+
+def catalog_beside(source: Path) -> tuple[Path, str]:
+    """The catalog an admissions list uses when ``--catalog`` is not given: in the list's own folder,
+    a file whose name says 目录/catalog first (else any other source there), read as a catalog; the
+    latest year wins.  Returns (path, a sentence saying which); ``UsageError`` when there is none."""
+    from .errors import SourceError
+    from .sources import SOURCE_SUFFIXES, display_name, load_source
+    source = Path(source)
+    if not source.exists():
+        raise UsageError(f"{source}: 错误: 文件或文件夹不存在")
+    folder = source if source.is_dir() else source.parent
+    files = [p for p in sorted(folder.iterdir()) if p.is_file() and p.suffix.lower() in SOURCE_SUFFIXES
+             and not p.name.startswith((".", "~$")) and p.resolve() != source.resolve()
+             and p.name not in ("publisher.yaml", "publisher.yml")]
+    named = [p for p in files if any(w in p.name.lower() for w in CATALOG_WORDS)]
+    found = []
+    for path in named or files:
+        try:
+            loaded = load_source(path, display_name(path), kinds=("catalog",))
+        except (SourceError, RecursionError):
+            continue
+        if loaded.kind == "catalog":
+            found.append((loaded.model.year or 0, path))
+    if not found:
+        raise UsageError(f"错误: 没有给出 --catalog，在 {display_name(folder) or '.'} 中也没有找到目录；"
+                         "请用 --catalog 指定本年度的技能扶贫技工院校和专业目录")
+    year, path = max(found, key=lambda item: (item[0], item[1].name))
+    others = [p.name for _, p in found if p != path]
+    why = f"（{year}年度，年份最新；另有 {'、'.join(others)}）" if others else (f"（{year}年度）" if year else "")
+    return path, f"未给出 --catalog，使用同一文件夹中的目录 {display_name(path)}{why}"
 
 
 def is_project(folder: Path) -> bool:

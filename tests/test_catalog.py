@@ -65,6 +65,9 @@ def make_workbook(path: Path, date: str = "2021年2月26日") -> Path:
     return path
 
 
+LINYI = "临沂市2021年度精准技能扶贫技工院校和专业目录"          # the outputs' name: the catalog's title
+
+
 @pytest.fixture(scope="module")
 def outputs(tmp_path_factory):
     folder = tmp_path_factory.mktemp("cat")
@@ -110,7 +113,7 @@ def test_renamed_major_matched_by_code(tmp_path):
 
 def test_xlsx_holds_every_school_major_and_change(outputs):
     out, _ = outputs
-    wb = openpyxl.load_workbook(out / "临沂目录.xlsx")
+    wb = openpyxl.load_workbook(out / "临沂市2021年度精准技能扶贫技工院校和专业目录.xlsx")
     ws = wb["目录"]
     values = [[c for c in row] for row in ws.iter_rows(values_only=True)]
     assert values[0][0] == "临沂市2021年度精准技能扶贫技工院校和专业目录"
@@ -136,7 +139,7 @@ def test_xlsx_holds_every_school_major_and_change(outputs):
 
 def test_xlsx_reads_back_as_the_same_catalog(outputs, tmp_path):
     out, _ = outputs
-    again = load_source(out / "临沂目录.xlsx", "out.xlsx").model
+    again = load_source(out / "临沂市2021年度精准技能扶贫技工院校和专业目录.xlsx", "out.xlsx").model
     assert [(s.name, s.type, s.affiliation, s.phone) for s in again.schools] == [s[:3] + (s[4],) for s in SCHOOLS]
     assert [m.code for s in again.schools for m in s.majors] == [m[0] for s in SCHOOLS for m in s[5]]
     assert [m.plan for s in again.schools for m in s.majors] == [40, 60, 20, 30, 25, 20]
@@ -151,14 +154,14 @@ def _docx_text(path: Path) -> str:
 
 def test_docx_holds_everything_landscape_with_merged_schools(outputs):
     out, _ = outputs
-    text, xml = _docx_text(out / "临沂目录.docx")
+    text, xml = _docx_text(out / "临沂市2021年度精准技能扶贫技工院校和专业目录.docx")
     for name in [s[0] for s in SCHOOLS] + MAJORS + ["调整情况", "撤销", "新增", "50人", "60人"]:
         assert name in text
     assert "学校3所，专业6个，招生计划195人" in text
     assert 'w:orient="landscape"' in xml
     assert xml.count('<w:vMerge w:val="restart"/>') >= 6 * 2      # school cells merged down
     assert "<w:tblHeader" in xml
-    with zipfile.ZipFile(out / "临沂目录.docx") as z:
+    with zipfile.ZipFile(out / "临沂市2021年度精准技能扶贫技工院校和专业目录.docx") as z:
         footers = [z.read(n).decode() for n in z.namelist() if n.startswith("word/footer")]
     assert any(" PAGE " in f for f in footers)
     assert "&lt;/script&gt;" in xml
@@ -172,7 +175,7 @@ def _pdf_text(path: Path) -> tuple[str, int]:
 
 def test_pdf_holds_everything_on_a4_landscape(outputs):
     out, _ = outputs
-    text, pages, info = _pdf_text(out / "临沂目录.pdf")
+    text, pages, info = _pdf_text(out / "临沂市2021年度精准技能扶贫技工院校和专业目录.pdf")
     flat = re.sub(r"\s+", "", text)
     for name in [s[0] for s in SCHOOLS] + MAJORS:
         assert name in flat
@@ -185,7 +188,7 @@ def test_pdf_holds_everything_on_a4_landscape(outputs):
 
 def test_html_page_self_contained_and_escaped(outputs):
     out, _ = outputs
-    page = (out / "临沂目录.html").read_text("utf-8")
+    page = (out / "临沂市2021年度精准技能扶贫技工院校和专业目录.html").read_text("utf-8")
     data = json.loads(re.search(r'<script type="application/json" id="catalog-data">(.*?)</script>', page, re.S)
                       .group(1))
     assert [s["name"] for s in data["schools"]] == [s[0] for s in SCHOOLS]
@@ -198,19 +201,19 @@ def test_html_page_self_contained_and_escaped(outputs):
 
 def test_filing_report_and_notice(outputs):
     out, output = outputs
-    for name in ("临沂目录-备案报告", "临沂目录-公布通知"):
+    for name in (f"{LINYI}-备案报告", f"{LINYI}-公布通知"):
         assert (out / f"{name}.docx").is_file() and (out / f"{name}.pdf").is_file()
-    report = re.sub(r"\s+", "", _pdf_text(out / "临沂目录-备案报告.pdf")[0])
+    report = re.sub(r"\s+", "", _pdf_text(out / "临沂市2021年度精准技能扶贫技工院校和专业目录-备案报告.pdf")[0])
     assert "关于报送2021年度精准技能扶贫技工院校和专业目录的报告" in report
     assert "共有3所技工院校" in report and "开设6个专业，招生计划195人" in report
     assert "新增学校1所、撤销学校1所、新增专业1个、撤销专业1个" in report
     assert "2021年2月26日" in report and "备案表" in report
-    notice, _ = _docx_text(out / "临沂目录-公布通知.docx")
+    notice, _ = _docx_text(out / "临沂市2021年度精准技能扶贫技工院校和专业目录-公布通知.docx")
     assert "关于公布2021年度精准技能扶贫技工院校和专业目录的通知" in notice
     # the publishing notice is a 公文 from the notice engine: red mark, 附件 table page, 版记 last
-    pages = [re.sub(r"\s+", "", p) for p in _pdf_text(out / "临沂目录-公布通知.pdf")[0].split("\f") if p.strip()]
+    pages = [re.sub(r"\s+", "", p) for p in _pdf_text(out / "临沂市2021年度精准技能扶贫技工院校和专业目录-公布通知.pdf")[0].split("\f") if p.strip()]
     assert "文件" in pages[0] and "附件：" in "".join(pages)
-    assert pages[-1].endswith("印发") and _pdf_text(out / "临沂目录-公布通知.pdf")[1] % 2 == 0
+    assert pages[-1].endswith("印发") and _pdf_text(out / "临沂市2021年度精准技能扶贫技工院校和专业目录-公布通知.pdf")[1] % 2 == 0
     assert any("附件" in p and "临沂" in p and "焊接" in p for p in pages[1:])
 
 
@@ -219,7 +222,7 @@ def test_late_date_is_a_warning_and_outputs_are_made(tmp_path):
     result = CliRunner().invoke(main, ["catalog", str(source), "-o", str(tmp_path / "o"), "--format", "xlsx"])
     assert result.exit_code == 0
     assert "警告: 发布日期 2021年3月5日 晚于规定的 2021年2月28日" in result.output
-    assert (tmp_path / "o" / "late.xlsx").is_file()
+    assert (tmp_path / "o" / f"{LINYI}.xlsx").is_file()
 
 
 def test_errors_exit_1_and_write_nothing(tmp_path):
@@ -274,10 +277,10 @@ def test_build_publishes_latest_year_with_changes_and_filing(tmp_path):
     out = tmp_path / "out"
     build(project, out, Request(formats="xlsx,docx"))
     made = sorted(p.name for p in out.iterdir())
-    assert made == ["catalog-2021-公布通知.docx", "catalog-2021-备案报告.docx", "catalog-2021.docx",
-                    "catalog-2021.xlsx", "manifest.json"]
-    assert len(list(openpyxl.load_workbook(out / "catalog-2021.xlsx")["调整情况"].iter_rows(min_row=4))) == 7
-    report, _ = _docx_text(out / "catalog-2021-备案报告.docx")
+    assert made == sorted([f"{LINYI}-公布通知.docx", f"{LINYI}-备案报告.docx", f"{LINYI}.docx", f"{LINYI}.xlsx",
+                           "manifest.json"])          # named in Chinese after what they are, not after catalog-2021.xlsx
+    assert len(list(openpyxl.load_workbook(out / f"{LINYI}.xlsx")["调整情况"].iter_rows(min_row=4))) == 7
+    report, _ = _docx_text(out / f"{LINYI}-备案报告.docx")
     assert "李老师" in report and "0539-8100000" in report
 
 
@@ -288,5 +291,5 @@ def test_reproducible_bytes(tmp_path):
         out = tmp_path / run
         CliRunner().invoke(main, ["catalog", str(source), "--previous", str(PREVIOUS), "-o", str(out)])
         digests.append({p.name: p.read_bytes() for p in out.iterdir() if p.name != "manifest.json"})
-    assert digests[0].keys() == {"a.docx", "a.pdf", "a.xlsx", "a.html"}
+    assert digests[0].keys() == {f"{LINYI}.docx", f"{LINYI}.pdf", f"{LINYI}.xlsx", f"{LINYI}.html"}
     assert digests[0] == digests[1]

@@ -38,7 +38,7 @@ def page(tmp_path_factory):
     result = CliRunner().invoke(main, ["catalog", str(source), "--previous", str(PREVIOUS), "-o",
                                        str(folder / "out"), "--format", "html"])
     assert result.exit_code == 0, result.output
-    return folder, folder / "out" / "linyi.html"
+    return folder, folder / "out" / "临沂市2021年度精准技能扶贫技工院校和专业目录.html"
 
 
 def shown(dom: str) -> tuple[list[str], list[str], str]:

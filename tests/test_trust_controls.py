@@ -145,7 +145,7 @@ def test_everything_check_accepts_builds_into_valid_xml(tmp_path, runner):
     documents = sorted(out.rglob("*.docx"))
     workbooks = sorted(out.rglob("*.xlsx"))
     kinds = {p.name for p in documents + workbooks}
-    assert any("附件2" in k for k in kinds) and any(k.startswith("catalog") for k in kinds), kinds
+    assert any("附件2" in k for k in kinds) and any("技工院校和专业目录" in k for k in kinds), kinds
     assert any("录取" in str(p) for p in documents), documents
     assert any(p.stem.startswith("notice") for p in documents), documents
     for path in documents + workbooks:

@@ -197,7 +197,47 @@ def corpus() -> dict[str, bytes]:
     files.update(issue11_bombs())
     files.update(_names_and_outputs())
     files.update(_issue11_templates())
+    files.update(issue15_formats())
     return files
+
+
+# --- issue 15: .xls/.et/.ods read through python-calamine ----------------------------------
+ODS_HEAD = ('<?xml version="1.0"?><office:document-content '
+            'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+            'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+            'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0">'
+            '<office:body><office:spreadsheet><table:table table:name="S">')
+ODS_TAIL = "</table:table></office:spreadsheet></office:body></office:document-content>"
+
+
+def _ods(content: str) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr(zipfile.ZipInfo("content.xml"), content, zipfile.ZIP_DEFLATED)
+        z.writestr(zipfile.ZipInfo("META-INF/manifest.xml"), '<?xml version="1.0"?><manifest:manifest '
+                   'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"/>', zipfile.ZIP_DEFLATED)
+    return buffer.getvalue()
+
+
+def issue15_formats() -> dict[str, bytes]:
+    """An .ods whose repeated cells claim a billion filled values, an .ods whose merged ranges claim
+    the whole sheet, an .xls cut short, and an .et that is random bytes in an OLE shell."""
+    cell = '<table:table-cell office:value-type="string"><text:p>{}</text:p></table:table-cell>'
+    header = "<table:table-row>" + "".join(cell.format(t) for t in REG_HEADER) + "</table:table-row>"
+    merged = ('<table:table-row><table:table-cell table:number-rows-spanned="1048576" '
+              'table:number-columns-spanned="16384" office:value-type="string"><text:p>x</text:p>'
+              "</table:table-cell></table:table-row>")
+    xls = (ROOT / "tests" / "data" / "formats" / "registrations.xls").read_bytes()
+    return {
+        "ods_repeat_bomb.ods": _ods(ODS_HEAD + header + '<table:table-row table:number-rows-repeated="1000000">'
+                                    '<table:table-cell table:number-columns-repeated="1000" '
+                                    'office:value-type="string"><text:p>x</text:p></table:table-cell>'
+                                    "</table:table-row>" + ODS_TAIL),
+        "ods_merge_bomb.ods": _ods(ODS_HEAD + header + merged + ODS_TAIL),
+        "xls_truncated.xls": xls[:3000],
+        "et_random_ole.et": OLE + random.Random(15).randbytes(4088),
+    }
 
 
 # --- issue 11: names and outputs ---

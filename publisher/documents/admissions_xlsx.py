@@ -24,11 +24,13 @@ SUMMARY = (("序号", 6), ("学校名称", 24), ("专业名称", 16), ("培养�
            ("招生计划（人）", 12), ("录取人数（人）", 12), ("完成计划", 10))
 
 
-def _cell(ws, value, font=BODY_FONT, align=CENTRE, text=False):
+def _cell(ws, value, font=BODY_FONT, align=CENTRE, text=False, number_format=None):
     cell = new_cell(ws, value)
     cell.font, cell.alignment, cell.border = font, align, BOX
     if text:
         cell.number_format = "@"
+    elif number_format:
+        cell.number_format = number_format
     return cell
 
 
@@ -79,19 +81,20 @@ def summary_xlsx(letter_set) -> bytes:
             school_plan += major.plan or 0
             school_done += done
             ws.append([_cell(ws, v) for v in (seq, batch.name, major.name, major.level, major.years, major.plan,
-                                              done, _rate(done, major.plan))])
+                                              done)] + [_percent(ws, done, major.plan)])
         for (name, level), done in sorted(counts.items()):   # not in the catalog under that level
             seq += 1
             school_done += done
             ws.append([_cell(ws, v) for v in (seq, batch.name, name, level, "", "", done, "")])
         ws.append([_cell(ws, v, HEAD_FONT) for v in ("", f"{batch.name} 小计", "", "", "", school_plan,
-                                                     school_done, _rate(school_done, school_plan))])
+                                                     school_done)] + [_percent(ws, school_done, school_plan, HEAD_FONT)])
         grand_plan += school_plan
         grand_done += school_done
-    ws.append([_cell(ws, v, HEAD_FONT) for v in ("", "总计", "", "", "", grand_plan, grand_done,
-                                                 _rate(grand_done, grand_plan))])
+    ws.append([_cell(ws, v, HEAD_FONT) for v in ("", "总计", "", "", "", grand_plan, grand_done)]
+              + [_percent(ws, grand_done, grand_plan, HEAD_FONT)])
     return workbook_bytes(wb, letter_set.date)
 
 
-def _rate(done: int, planned) -> str:
-    return f"{done / planned:.0%}" if planned else ""
+def _percent(ws, done: int, planned, font=BODY_FONT):
+    """完成计划 as a number shown as 42% (so it can be summed and sorted), empty without a plan."""
+    return _cell(ws, round(done / planned, 4) if planned else None, font, number_format="0%")

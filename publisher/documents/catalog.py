@@ -4,10 +4,9 @@ Reads top to bottom: load and check the sources, decide what edition they make
 (one city with its previous year, or several cities merged), then let each
 format module render it.
 
-Output names:
-- one city: named after the current catalog's source file — ``catalog-2019.xlsx`` gives
-  ``catalog-2019.docx``, ``.pdf``, ``.xlsx`` and ``.html``; when the source name says
-  nothing (a name made only of ASCII punctuation) ``<city><year>年度目录.*``.
+Output names (README "Output names"): what the document is, in Chinese.
+- one city: its title — ``济南市2019年度精准技能扶贫技工院校和专业目录.docx``, ``.pdf``,
+  ``.xlsx`` and ``.html``; when neither city nor year is known, the source file's name.
   The filing (``--filing``) adds ``<stem>-备案报告.docx/.pdf`` and ``<stem>-公布通知.docx/.pdf``.
 - several cities: ``山东省<year>年度精准技能扶贫技工院校和专业目录.*`` (grouped by city,
   per-city counts).
@@ -95,6 +94,14 @@ class Edition:
         return max(years) if years else None
 
 
+def _title_stem(city: str, year: int | None, source_stem: str) -> str:
+    """What the catalog is: ``济南市2019年度精准技能扶贫技工院校和专业目录``; with neither city nor
+    year known, the source file's name (else ``年度目录``)."""
+    if city or year:
+        return f"{city}{year or ''}{TITLE_TAIL}"
+    return source_stem if any(ch.isalnum() for ch in source_stem) else "年度目录"
+
+
 def _part(catalog: Catalog, previous: Catalog | None, city: str) -> Part:
     changes = diff(previous, catalog, city) if previous is not None else []
     return Part(city, catalog, previous, changes)
@@ -127,8 +134,7 @@ def catalog_editions(catalogs: list[tuple[Catalog, str]], previous: list[Catalog
     if len(parts) == 1:
         part = parts[0]
         issuer = config.issuer.name or (f"{part.city}人力资源和社会保障局" if part.city else "")
-        stem = stems[0] if any(ch.isalnum() for ch in stems[0]) else f"{part.city}{part.catalog.year or ''}年度目录"
-        stem = safe_name(stem, default=f"{part.catalog.year or ''}年度目录")
+        stem = safe_name(_title_stem(part.city, part.catalog.year, stems[0]), default=f"{part.catalog.year or ''}年度目录")
         return [Edition(part.city, part.catalog.year, part.catalog.published_on, issuer, parts, stem, config)]
     years = [p.catalog.year for p in parts if p.catalog.year]
     year = max(years) if years else None

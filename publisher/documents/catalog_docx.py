@@ -89,7 +89,8 @@ def render(edition, options, report=None) -> bytes:
     d.run(footer, " —", "song", 12)
 
     _para(doc, ctx["title"], "title", 20, C, after=4)
-    _para(doc, f"发布日期：{ctx['date'] or '　　年　月　日'}", "body", 12, C, after=6)
+    if ctx["date"]:                    # no date in the source: the line is left out (check warns)
+        _para(doc, f"发布日期：{ctx['date']}", "body", 12, C, after=6)
 
     if ctx["merged"]:
         cities_cols = (("序号", 12), ("城市", 40), ("学校（所）", 30), ("专业（个）", 30), ("招生计划（人）", 34),

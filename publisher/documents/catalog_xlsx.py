@@ -55,7 +55,7 @@ def _title(ws, row: int, text: str, last_col: int, size=16, name="黑体", align
 def _catalog_sheet(ws, ctx) -> None:
     n = len(COLUMNS)
     _title(ws, 1, ctx["title"], n, 16, height=34)
-    _title(ws, 2, f"发布日期：{ctx['date']}", n, 11, FONT, height=20)
+    _title(ws, 2, f"发布日期：{ctx['date']}" if ctx["date"] else "", n, 11, FONT, height=20)
     header = 3
     _header(ws, header, COLUMNS)
     row = header + 1

@@ -149,6 +149,7 @@ class Compilation:
     registrations: list[Registrations] = field(default_factory=list)
     other_findings: list[Finding] = field(default_factory=list)     # unreadable files and the like
     findings: Findings = field(default_factory=Findings)           # the compilation's own (period, duplicates…)
+    choices: list[str] = field(default_factory=list)               # which return of a city was used, and why
     shown: object = str             # text -> text with source paths as file names (Project.shown)
 
     # ------------------------------------------------------------ progress
@@ -341,7 +342,9 @@ def _own(comp: Compilation, ret: Return, loc: Location, code: str, message: str,
 
 
 def _supersede(comp: Compilation) -> None:
-    """Two included returns of one city: the one filled last counts, the others are listed."""
+    """Two included returns of one city: the one filled last counts and the others are listed, each
+    saying which one was used and why.  When the latest 填表时间 is shared (or no return has one),
+    nothing says which is right: every one of them is an error asking the clerk to remove one."""
     by_city: dict[str, list[Return]] = {}
     for ret in comp.returns:
         if ret.status == INCLUDED and ret.city:
@@ -349,13 +352,32 @@ def _supersede(comp: Compilation) -> None:
     for city, rets in by_city.items():
         if len(rets) < 2:
             continue
-        keep = max(rets, key=lambda r: (r.progress.filled_on or dt.date.min, r.name))
+        latest = max((r.progress.filled_on for r in rets if r.progress.filled_on), default=None)
+        tied = [r for r in rets if r.progress.filled_on == latest]
+        names = "、".join(r.name for r in rets)
+        if len(tied) > 1:
+            when = f"填表时间都是 {cn_date(latest)}" if latest else "都没有填表时间"
+            for ret in tied:
+                ret.status = ERRORS
+                ret.note = f"与 {'、'.join(r.name for r in tied if r is not ret)} 重复"
+                _own(comp, ret, ret.progress.loc("filled_on"), "compile.duplicate_return",
+                     f"{city}本期有 {len(rets)} 份报表（{names}），其中 {'、'.join(r.name for r in tied)} 的{when}，"
+                     "无法判断以哪份为准，都未计入汇总；请删去作废的一份（如保留更正版）后重新汇总", "filled_on", error=True)
+            keep = None
+        else:
+            keep = tied[0]
+            comp.choices.append(f"{city}：本期有 {len(rets)} 份报表，使用 {keep.name}（填表时间 {cn_date(latest)}，"
+                                "最晚）；未使用 " + "、".join(f"{r.name}（填表时间 {cn_date(r.progress.filled_on, '未填写')}）"
+                                                        for r in rets if r is not keep))
         for ret in rets:
-            if ret is not keep:
-                ret.status = SUPERSEDED
-                ret.note = f"以 {keep.name} 为准"
-                _own(comp, ret, ret.progress.loc("filled_on"), "compile.superseded",
-                     f"{city}本期报送了不止一份报表；以填表时间较晚的 {keep.name} 为准，本表未计入汇总", "filled_on")
+            if ret is keep or ret in tied:
+                continue
+            ret.status = SUPERSEDED
+            ret.note = f"以 {keep.name} 为准" if keep else "同市另有报表"
+            why = f"以填表时间较晚（{cn_date(latest)}）的 {keep.name} 为准" if keep else "见同市其他报表的错误"
+            _own(comp, ret, ret.progress.loc("filled_on"), "compile.superseded",
+                 f"{city}本期报送了不止一份报表；{why}，本表（填表时间 "
+                 f"{cn_date(ret.progress.filled_on, '未填写')}）未计入汇总", "filled_on")
 
 
 # ---------------------------------------------------------------- the document kind
@@ -372,7 +394,7 @@ def reports(project) -> list[str]:
     than stopping the run: the returns, and workbooks that could not be read at all."""
     names = [s.display for s in project.sources if s.kind in ("progress", "registrations")]
     names += [f.location.file for f in project.findings if f.code == "file.unreadable"
-              and f.location.file.lower().endswith((".xlsx", ".xls", ".xlsm", ".csv"))]
+              and f.location.file.lower().endswith((".xlsx", ".xls", ".xlsm", ".csv", ".et", ".ods"))]
     return names
 
 
@@ -385,6 +407,8 @@ def plan(project, options, report, year: int | None = None, period: str | None =
                          "或附件2（登记汇总表）工作簿或其所在文件夹", project.findings.sorted())
     comp = compile_project(project, project.findings, year, period)
     report.findings.extend(comp.findings)
+    for choice in comp.choices:
+        report.note(choice)
     if comp.period is None and not comp.registrations:
         raise UsageError("错误: 无法确定汇总的期次：报表中没有填表时间；请用 --year 2019 --period H1 指定")
     errors = len([r for r in comp.returns if r.status == ERRORS])

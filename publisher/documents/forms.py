@@ -254,8 +254,10 @@ class FormSpec:
     city: str = ""
     catalog: object = None          # the governing catalog (blank forms' drop-down of schools)
     config: ProjectConfig | None = None
+    rows: int | None = None         # ruled rows of a blank form (``--rows``); None: each format's own
 
     def build(self, options, rows: int = 0, wide: bool = False) -> Form:
+        rows = self.rows if self.rows is not None and self.data is None else rows
         return build_form(self.form, self.data, self.config, self.city, self.data is None, options.mask,
                           self.catalog, rows, wide)
 
@@ -266,7 +268,8 @@ def several_cities(project) -> bool:
     return len(cities) > 1
 
 
-def plan(project, options, report, form: str | None = None, blank: bool = False, city: str | None = None) -> list:
+def plan(project, options, report, form: str | None = None, blank: bool = False, city: str | None = None,
+         rows: int | None = None) -> list:
     """Forms to make: the one asked for (``publisher form``), or in a build 附件1 from each
     progress source (not in a province project: the compilation deals with those) and 附件2
     from each registrations source.  Two returns of one city are told apart by their sources."""
@@ -274,7 +277,7 @@ def plan(project, options, report, form: str | None = None, blank: bool = False,
     if form is not None:
         catalog = project.catalog_for()
         if blank:
-            specs = [(FormSpec(form, None, city or "", catalog, project.config), None)]
+            specs = [(FormSpec(form, None, city or "", catalog, project.config, rows), None)]
         else:
             kinds = SOURCE_KINDS[form]
             matches = [s for s in project.sources if s.kind in kinds]

@@ -115,6 +115,7 @@ class PersonList(Located):
     rows: list[Person] = field(default_factory=list)
     declared_total: int | None = None          # the 总计 row's count, if typed
     total_location: Location | None = None
+    totals: list = field(default_factory=list)     # (declared count, where, rows counted) of each sheet's 总计
 
 
 COUNT_FIELDS = ("enrolled", "in_school", "graduates", "employed", "trained", "trained_employed")
@@ -186,10 +187,14 @@ class Progress(Located):
     phone: str = ""
     rows: list[ProgressRow] = field(default_factory=list)
     declared_total: ProgressRow | None = None
+    declared_totals: list = field(default_factory=list)   # every sheet's 总计 row (declared_total: the first)
 
-    def totals(self) -> dict:
+    def totals(self, sheet=...) -> dict:
+        """The counts added up over every row, or over the rows of one ``sheet``."""
         totals = dict.fromkeys(COUNT_FIELDS, 0)
         for row in self.rows:
+            if sheet is not ... and row.location.sheet != sheet:
+                continue
             for name, value in row.counts().items():
                 totals[name] += value
         return totals

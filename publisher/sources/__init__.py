@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import Findings, Location, SourceError
-from .table import read_table, sniff
+from .formats import sniff
+from .table import read_table
 from .yamlsrc import LDict, load_yaml
 
 YAML_KINDS = ("catalog", "registrations", "admissions", "progress", "notice", "registry")
@@ -48,7 +49,7 @@ def load_source(path, display: str | None = None, kinds=None, config=None) -> So
     if kind == "yaml":
         return _load_yaml_source(path, display, findings, kinds, config)
     if kind == "unknown":
-        raise SourceError(Location(display), f"无法识别的文件类型；支持 .yaml、.xlsx 和 .csv")
+        raise SourceError(Location(display), f"无法识别的文件类型；支持 .yaml、.xlsx、.xls、.et、.ods 和 .csv")
     from . import convert
     table = read_table(path, display, kinds, findings)
     if not table.records:
@@ -89,7 +90,7 @@ def _type_name(value) -> str:
     return "空" if value is None else "其他内容"
 
 
-SOURCE_SUFFIXES = (".yaml", ".yml", ".xlsx", ".xlsm", ".csv", ".xls")
+SOURCE_SUFFIXES = (".yaml", ".yml", ".xlsx", ".xlsm", ".csv", ".xls", ".et", ".ods")
 
 
 def discover(folder: Path) -> list[Path]:

@@ -13,7 +13,7 @@ from ..domain.models import (Catalog, Major, Period, Person, PersonList, Progres
 from ..errors import Findings, Location, SourceError
 from .schema import SCHEMAS, Column
 from .table import Record, Table
-from .values import clean_text, parse_date, parse_int
+from .values import clean_text, one_line, parse_date, parse_int
 from .yamlsrc import LDict, LList
 
 _CITY = re.compile(r"^(.+?市)")
@@ -31,7 +31,7 @@ def convert_value(column: Column, value, loc: Location, findings: Findings):
                        f"{column.title}被存成了数字（{value:.6g}），超过15位的数字 Excel 会丢失末几位；"
                        "请把该列设为“文本”格式后重新输入", column.field)
         return ""
-    return clean_text(value)
+    return one_line(clean_text(value))
 
 
 def convert_record(record: Record, columns: dict, findings: Findings) -> dict:
@@ -69,6 +69,7 @@ def _catalog_table(table: Table, findings: Findings, config):
                       year=int(match.group(2)) if match else (config.year if config else None),
                       published_on=table.meta.get("published_on"))
     catalog.cells = dict(table.meta_cells)
+    numeric = []
     for record in table.records:
         values = convert_record(record, table.columns, findings)
         name = values.get("school") or ""
@@ -86,7 +87,26 @@ def _catalog_table(table: Table, findings: Findings, config):
                                        code=values.get("code", ""), name=values.get("major", ""),
                                        level=values.get("level", ""), years=values.get("years"),
                                        plan=values.get("plan"), note=values.get("note", "")))
+            if isinstance(record.values.get("code"), (int, float)):
+                numeric.append(school.majors[-1])
+    _restore_code_zeros(catalog, numeric, findings)
     return catalog
+
+
+def _restore_code_zeros(catalog, numeric: list, findings: Findings) -> None:
+    """专业代码 typed as a number lose their leading zero in Excel (0103 shows as 103): when the
+    catalog's other codes have four digits, a three-digit number gets its zero back, with a warning."""
+    codes = [m.code for s in catalog.schools for m in s.majors if m.code]
+    four = any(len(c) == 4 and c.isdigit() for c in codes)
+    all_numbers = len(numeric) == len(codes)        # the whole column typed as numbers: 103, 401, 601
+    if not (four or all_numbers) or any(len(c) > 4 for c in codes if c.isdigit()):
+        return
+    for major in numeric:
+        if major.code.isdigit() and len(major.code) == 3:
+            findings.warning(major.loc("code"), "catalog.code_zero",
+                             f"专业代码 {major.code} 是以数字输入的，Excel 去掉了开头的 0；技工院校的专业代码是4位，"
+                             f"已按 0{major.code} 读取。请把该列设为“文本”格式后输入 0{major.code}", "code")
+            major.code = "0" + major.code
 
 
 def _persons_table(table: Table, findings: Findings, config):
@@ -101,15 +121,17 @@ def _persons_table(table: Table, findings: Findings, config):
         values.pop("seq", None)
         people.rows.append(Person(record.location, dict(record.cells),
                                   seq=clean_text(record.values.get("seq")), **values))
-    if table.total is not None:
-        people.total_location = table.total.location
+    for total, counted in table.totals:
+        declared, where = None, total.location
         for name in ("name", "gender", "seq", "card_no", "id_no"):
-            value = table.total.values.get(name)
+            value = total.values.get(name)
             match = re.search(r"\d+", clean_text(value)) if value is not None else None
             if match and name != "seq":
-                people.declared_total = int(match.group())
-                people.total_location = table.total.loc(name)
+                declared, where = int(match.group()), total.loc(name)
                 break
+        people.totals.append((declared, where, counted))
+    if people.totals:
+        people.declared_total, people.total_location = people.totals[0][:2]
     return people
 
 
@@ -126,12 +148,13 @@ def _progress_table(table: Table, findings: Findings, config):
         values = convert_record(record, table.columns, findings)
         values.pop("seq", None)
         progress.rows.append(ProgressRow(record.location, dict(record.cells), **values))
-    if table.total is not None:
-        values = convert_record(table.total, table.columns, findings)
+    for total, _ in table.totals:
+        values = convert_record(total, table.columns, findings)
         values.pop("seq", None)
         values.pop("school", None)
-        progress.declared_total = ProgressRow(table.total.location, dict(table.total.cells), school="总计",
-                                              **values)
+        progress.declared_totals.append(ProgressRow(total.location, dict(total.cells), school="总计", **values))
+    if progress.declared_totals:
+        progress.declared_total = progress.declared_totals[0]
     return progress
 
 
@@ -202,7 +225,7 @@ def _catalog_yaml(data: LDict, display: str, findings: Findings, config):
                   for k, v in item.items() if k in ("type", "affiliation", "address", "phone")}
         report = item.get("report") if isinstance(item.get("report"), LDict) else LDict()
         report.lines = getattr(report, "lines", {})
-        school = School(record.location, record.cells, name=clean_text(item.get("name")), **values,
+        school = School(record.location, record.cells, name=one_line(clean_text(item.get("name"))), **values,
                         report_date=parse_date(report.get("date"),
                                                Location(display, line=report.line_of("date", item.line_of("report", item.line))),
                                                "报到时间", findings, "report_date"),
@@ -263,6 +286,7 @@ def _progress_yaml(data: LDict, display: str, findings: Findings, config):
         values = {k: convert_value(columns[k], v, record.loc(k), findings)
                   for k, v in total.items() if k in columns and k not in ("seq", "school")}
         progress.declared_total = ProgressRow(record.location, record.cells, school="总计", **values)
+        progress.declared_totals.append(progress.declared_total)
     return progress
 
 

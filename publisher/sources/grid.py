@@ -19,6 +19,7 @@ from . import limits
 class Sheet:
     name: str | None
     rows: list                     # [(row number, [values...])], rows without any value left out
+    hidden: bool = False           # hidden in Excel (a form's drop-down lists): not data the clerk sees
 
 
 class Budget:

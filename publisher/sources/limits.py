@@ -38,6 +38,8 @@ reader is measured at 100,000 rows in ``bench/bench_reader.py``):
   whole chunk at once); ``MAX_MEMBERS`` members;
 - ``MAX_PART_TAGS``: tags in the small parts openpyxl parses whole (workbook,
   styles, relationships, content types, document properties);
+- ``MAX_BINARY_BYTES``: an .xls/.et/.ods file (``calamine.py``: the reader holds a
+  sheet in memory; an .ods is also checked as a ZIP and for repeated cells);
 - ``MAX_CSV_BYTES`` a CSV file, ``MAX_CSV_LINE_CHARS`` a CSV line;
 - ``MAX_YAML_BYTES`` a YAML file, ``MAX_YAML_NODES`` the values (scalars, lists,
   mappings) it may hold: PyYAML takes about 1 KB and 20 µs a node, so 4 MB of
@@ -63,6 +65,7 @@ MAX_UNCOMPRESSED = 256 * 1024 * 1024
 MAX_MEMBERS = 10_000
 MAX_PART_TAGS = 1_000_000
 
+MAX_BINARY_BYTES = 64 * 1024 * 1024
 MAX_CSV_BYTES = 64 * 1024 * 1024
 MAX_CSV_LINE_CHARS = 1_000_000
 MAX_YAML_BYTES = 4 * 1024 * 1024

@@ -16,15 +16,14 @@ from openpyxl.utils import get_column_letter
 
 from ..errors import Findings, Location, SourceError
 from .controls import clean
-from .csvsrc import read_csv
+from .formats import read_grid
 from .grid import Sheet
 from .schema import SCHEMAS, fold_text, fold_title, title_index
 from .values import find_date, parse_date, serial_date
-from .xlsx import read_xlsx
 
 HEADER_SCAN_ROWS = 40
-_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")
+# Sheets that hold no data by their name: instructions, and the catalog XLSX's own 调整情况 sheet.
+NOTE_SHEETS = ("填表说明", "说明", "注意事项", "调整情况")
 
 
 @dataclass
@@ -48,54 +47,15 @@ class Table:
     columns: dict                  # field -> Column
     letters: dict                  # field -> column letter
     records: list = field(default_factory=list)
-    total: Record | None = None    # the 总计 row as typed, if any
+    totals: list = field(default_factory=list)   # (总计 row as typed, how many records its sheet has), a sheet each
+    sheets: list = field(default_factory=list)   # the sheets read, in workbook order
     meta: dict = field(default_factory=dict)   # title, unit, filled_on, filled_by, phone, published_on
     meta_cells: dict = field(default_factory=dict)
 
-
-def sniff(path: Path) -> str:
-    """'xlsx', 'csv', 'yaml' or a problem word, from the bytes rather than the name."""
-    with open(path, "rb") as file:
-        head = file.read(8)
-    suffix = path.suffix.lower()
-    if not head:
-        return "empty"
-    if head.startswith(b"PK\x03\x04"):
-        return "xlsx"
-    if head.startswith(_OLE):
-        return "ole"
-    if suffix in (".csv", ".txt"):
-        return "csv"
-    if suffix in (".yaml", ".yml"):
-        return "yaml"
-    if suffix in (".xlsx", ".xlsm", ".xls"):
-        return "notxlsx"
-    return "unknown"
-
-
-def _ole_problem(path: Path, display: str) -> SourceError:
-    with open(path, "rb") as file:
-        data = file.read(32 << 20)      # an encrypted workbook names its streams in the directory, near the start
-    if _ENCRYPTED_MARK in data:
-        return SourceError(Location(display), f"工作簿设置了打开密码，无法读取；"
-                           "请在 Excel 中取消密码（文件→信息→保护工作簿）后另存为 .xlsx")
-    return SourceError(Location(display), f"这是旧版 Excel 97-2003 格式（.xls），无法读取；"
-                       "请在 Excel 或 WPS 中“另存为” .xlsx 格式后再试")
-
-
-def read_grid(path: Path, display: str) -> list[Sheet]:
-    """All sheets of a workbook (or the one 'sheet' of a CSV) as rows of raw values."""
-    kind = sniff(path)
-    if kind == "empty":
-        raise SourceError(Location(display), f"文件是空的（0 字节）")
-    if kind == "ole":
-        raise _ole_problem(path, display)
-    if kind == "xlsx":
-        return read_xlsx(path, display)
-    if kind == "csv":
-        return read_csv(path, display)
-    raise SourceError(Location(display), f"不是 Excel 工作簿（.xlsx）或 CSV 文件，无法读取；"
-                      "请确认文件没有损坏")
+    @property
+    def total(self) -> Record | None:
+        """The 总计 row of a table read from one sheet (None when several sheets were read)."""
+        return self.totals[0][0] if len(self.totals) == 1 and len(self.sheets) == 1 else None
 
 
 def _match_row(values: list, index: dict) -> dict:
@@ -192,8 +152,11 @@ def _meta_date(part: str, raw, loc: Location, findings: Findings):
 def read_table(path: Path, display: str, kinds=None, findings: Findings | None = None) -> Table:
     """Read a workbook or CSV source into records of the kind its header shows.
 
-    Control characters are removed from every value passed on, with a finding
-    in ``findings`` (see ``controls.py``).
+    Every sheet whose header is of that kind is read, in workbook order (a county's
+    sheet added beside the city's): records and findings name their sheet, and the
+    first sheet's title and 填表 lines win.  A visible sheet holding something else
+    is not read, and a warning names it.  Control characters are removed from every
+    value passed on, with a finding in ``findings`` (see ``controls.py``).
     """
     findings = findings if findings is not None else Findings()
     sheets = read_grid(path, display)
@@ -201,11 +164,33 @@ def read_table(path: Path, display: str, kinds=None, findings: Findings | None =
     if best is None or not best[0][0]:
         raise _missing_columns(display, best, kinds)
     _, sheet, header_row, kind, found = best
-    columns = {f: c for f, (_, c) in found.items()}
+    table = Table(kind, display, sheet.name, header_row, {f: c for f, (_, c) in found.items()},
+                  {f: get_column_letter(col) for f, (col, _) in found.items()})
+    for other in sheets:
+        if other is sheet:
+            _read_sheet(table, other, header_row, found, findings)
+            continue
+        header = detect([other], (kind,))
+        if header is not None and header[0][0] and other.hidden:
+            findings.warning(Location(display, other.name, header[2]), "sheet.hidden",
+                             f"工作表“{other.name}”是隐藏的，虽然有{_kind_label(kind)}的表头，但未读取；"
+                             "如果其中的数据也要报送，请在 Excel 中取消隐藏（右键工作表标签→取消隐藏）")
+        elif header is not None and header[0][0]:
+            _read_sheet(table, other, header[2], header[4], findings)
+        elif other.rows and not other.hidden and fold_text(other.name) not in NOTE_SHEETS:
+            _skipped_sheet(table, other, findings)
+    return table
+
+
+def _read_sheet(table: Table, sheet: Sheet, header_row: int, found: dict, findings: Findings) -> None:
+    """The records, 总计 row and 填表 lines of one sheet whose header row is ``header_row``."""
+    display = table.file
     positions = {f: col for f, (col, _) in found.items()}
-    table = Table(kind, display, sheet.name, header_row, columns,
-                  {f: get_column_letter(col) for f, col in positions.items()})
+    for f, (_, column) in found.items():
+        table.columns.setdefault(f, column)
+    table.sheets.append(sheet.name)
     header_titles = {fold_title(v) for v in dict(sheet.rows)[header_row] if v is not None}
+    first = len(table.records)
     for number, values in sheet.rows:
         loc = Location(display, sheet.name, number)
         if number < header_row:
@@ -230,26 +215,50 @@ def read_table(path: Path, display: str, kinds=None, findings: Findings | None =
         seq_col = positions.get("seq")
         if seq_col and all(v is None or not fold_text(v) for c, v in enumerate(values, start=1) if c != seq_col):
             continue                                  # a pre-numbered empty row of a blank form
-        record = _record(values, table, positions, number, findings)
+        record = _record(values, table, positions, sheet.name, number, findings)
         if any(texts[0].startswith(w) for w in _TOTAL_WORDS):
-            table.total = record
+            table.totals.append((record, len(table.records) - first))
             continue
         table.records.append(record)
-    return table
 
 
-def _record(values, table: Table, positions: dict, number: int, findings: Findings) -> Record:
+def _skipped_sheet(table: Table, sheet: Sheet, findings: Findings) -> None:
+    """A visible sheet with content that is not of the table's kind: said, never skipped in silence."""
+    from .schema import KIND_NAMES, SCHEMAS
+    columns, needed = SCHEMAS[table.kind]
+    titles = "、".join(c.title for c in columns if c.field in needed)
+    other = detect([sheet])
+    where = Location(table.file, sheet.name, sheet.rows[0][0])
+    if other is not None and other[0][0] and other[3] != table.kind:
+        findings.warning(where, "sheet.other_kind",
+                         f"工作表“{sheet.name}”看起来是{KIND_NAMES.get(other[3], other[3])}，"
+                         f"而本工作簿按{KIND_NAMES.get(table.kind, table.kind)}读取，这张表未读取；"
+                         "一个工作簿只能报送一种表格，请把它另存为单独的文件")
+        return
+    near = ""
+    if other is not None and len(other[4]) >= 2:
+        where = Location(table.file, sheet.name, other[2])
+        missing = [c.title for c in columns if c.field in needed and c.field not in other[4]]
+        near = f"（第{other[2]}行像表头，但缺少 {'、'.join(missing)}）" if missing else ""
+    findings.warning(where, "sheet.skipped",
+                     f"工作表“{sheet.name}”有 {len(sheet.rows)} 行内容，但找不到"
+                     f"{KIND_NAMES.get(table.kind, table.kind)}的表头{near}，未读取；"
+                     f"如果其中有要报送的数据，请按工作表“{table.sheets[0] if table.sheets else table.sheet}”"
+                     f"的格式写好列标题（需要 {titles}）")
+
+
+def _record(values, table: Table, positions: dict, sheet: str | None, number: int, findings: Findings) -> Record:
     row_values, cells = {}, {}
     for field_name, col in positions.items():
         value = values[col - 1] if col - 1 < len(values) else None
-        loc = Location(table.file, table.sheet, number, get_column_letter(col))
+        loc = Location(table.file, sheet, number, get_column_letter(col))
         if isinstance(value, str):
             value = clean(value, loc, findings, table.columns[field_name].title, field_name)
             if not value.strip():
                 value = None
         row_values[field_name] = value
         cells[field_name] = loc
-    return Record(row_values, cells, Location(table.file, table.sheet, number))
+    return Record(row_values, cells, Location(table.file, sheet, number))
 
 
 def _missing_columns(display: str, best, kinds) -> SourceError:

@@ -28,6 +28,24 @@ def clean_text(value) -> str:
     return str(value).replace("\u3000", " ").strip()
 
 
+_BREAK = re.compile(r"[ \t]*(?:\r\n|\r|\n|\u2028|\u2029)+[ \t]*")
+
+
+def one_line(text: str) -> str:
+    """A cell's text without the line breaks typed to wrap it (Alt+Enter in Excel and WPS).
+
+    「淄博市技师↵学院」 is 淄博市技师学院; a break between two Latin letters or digits
+    becomes one space (``Auto↵CAD 2019`` is ``Auto CAD 2019``, never ``AutoCAD2019``).
+    """
+    if "\n" not in text and "\r" not in text and "\u2028" not in text and "\u2029" not in text:
+        return text
+    return _BREAK.sub(lambda m: " " if _latin(text, m.start() - 1) and _latin(text, m.end()) else "", text)
+
+
+def _latin(text: str, i: int) -> bool:
+    return 0 <= i < len(text) and text[i].isascii() and text[i].isalnum()
+
+
 def is_blank(value) -> bool:
     return clean_text(value) == ""
 

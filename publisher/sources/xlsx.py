@@ -67,7 +67,8 @@ def read_xlsx(path: Path, display: str) -> list[Sheet]:
                                                           self.budget)
 
         def read_worksheets(self):
-            self.sheet_parts = [(sheet.name, rel.target) for sheet, rel in self.parser.find_sheets()
+            self.sheet_parts = [(sheet.name, rel.target, sheet.state not in (None, "visible"))
+                                for sheet, rel in self.parser.find_sheets()
                                 if rel.target in self.valid_files and "chartsheet" not in rel.Type]
 
     with open(path, "rb") as file:
@@ -89,10 +90,12 @@ def read_xlsx(path: Path, display: str) -> list[Sheet]:
             wb = reader.wb
             styles = (wb._date_formats, wb._timedelta_formats, wb.epoch)
             sheets = []
-            for name, part in reader.sheet_parts:
+            for name, part, hidden in reader.sheet_parts:
                 loc = Location(display, name)
                 try:
-                    sheets.append(_read_sheet(reader.archive, part, reader.shared_strings, styles, loc, reader.budget))
+                    sheet = _read_sheet(reader.archive, part, reader.shared_strings, styles, loc, reader.budget)
+                    sheet.hidden = hidden
+                    sheets.append(sheet)
                 except SourceError:
                     raise
                 except Exception as exc:  # a damaged ZIP member (CRC, zlib) or sheet
