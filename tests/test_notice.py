@@ -36,9 +36,40 @@ def _page_text(pdf: Path, page: int) -> str:
                           capture_output=True, text=True).stdout
 
 
-def test_title_breaks_like_the_seed():
-    assert break_lines("关于印发山东省技工院校服务脱贫攻坚工作行动计划的通知", 20) == \
-        ["关于印发山东省技工院校服务脱贫攻坚工作", "行动计划的通知"]
+@pytest.mark.parametrize("title, lines", [
+    # the issue's example: it used to break after 和 ("…技工院校和 / 专业目录的通知")
+    ("关于公布2019年度精准技能扶贫技工院校和专业目录的通知",
+     ["关于公布2019年度精准技能扶贫", "技工院校和专业目录的通知"]),
+    # the seed: near-equal lines rather than the seed's own 19/7 ("…工作 / 行动计划的通知")
+    ("关于印发山东省技工院校服务脱贫攻坚工作行动计划的通知",
+     ["关于印发山东省技工院校服务", "脱贫攻坚工作行动计划的通知"]),
+    ("关于进一步加强技工院校服务脱贫攻坚工作的意见", ["关于进一步加强技工院校", "服务脱贫攻坚工作的意见"]),
+    # four lines: a diamond; the issuers' names whole, "济南市" kept with its bureau
+    ("济南市人力资源和社会保障局济南市扶贫开发领导小组办公室关于公布2019年度承担精准技能扶贫工作的技工院校和专业目录的通知",
+     ["济南市人力资源和社会保障局", "济南市扶贫开发领导小组办公室", "关于公布2019年度承担精准技能扶贫",
+      "工作的技工院校和专业目录的通知"]),
+    ("全省技工院校服务脱贫攻坚工作进展情况表", ["全省技工院校服务脱贫攻坚工作进展情况表"]),
+])
+def test_titles_break_at_words_balanced(title, lines):
+    from publisher.linebreak import NO_END, text_units
+    assert break_lines(title, 20) == lines
+    assert all(not line.endswith(tuple(NO_END)) for line in lines[:-1])
+    assert all(text_units(line) <= 20 for line in lines)
+
+
+def test_title_terms_stay_whole_and_no_hourglass():
+    from publisher.linebreak import LEXICON, _shape, text_units
+    for title in ("关于做好技工院校专业目录和行动计划备案工作的通知",
+                  "关于转发人力资源社会保障部职业技能提升行动计划实施方案的通知"):
+        lines = break_lines(title, 10)
+        assert "".join(lines) == title and len(lines) >= 3
+        for a, b in zip(lines, lines[1:]):
+            for term in ("技工院校", "专业目录", "行动计划", "人力资源社会保障"):
+                joined = a[-len(term):] + b[:len(term)]
+                assert not (term in joined and term not in a and term not in b), (term, lines)
+            assert a[-1] not in "和的与及并"
+        assert _shape([text_units(x) for x in lines]) == 0, lines
+    assert "专业目录" in LEXICON and "行动计划" in LEXICON
 
 
 def test_number_form_and_headings():
