@@ -21,6 +21,9 @@ from .forms import PRINT_BLANK_ROWS, XLSX_BLANK_ROWS, build_form, total_texts
 PAGE_MARGINS = {"top": 20, "bottom": 22, "left": 15, "right": 15}
 TEXT_WIDTH_MM = 297 - PAGE_MARGINS["left"] - PAGE_MARGINS["right"]
 META_PT = 14            # 四号: 填表单位 / 填表时间 / 填表人 lines
+# A filled form's seal: its top this far above the 填表单位 line, below the title (whose box ends
+# 5 mm above the line on a form page, one line above it on a notice's attachment page).
+SEAL_ABOVE_MM = 4.0
 LEFT_ALIGNED = ("school", "address", "major", "category")
 
 
@@ -242,7 +245,7 @@ def _context(form, options, with_label: bool, with_title: bool) -> dict:
         "head": head, "rows": rows, "total": total, "widths": _widths(form),
         "unit_text": form.unit, "date_text": form.date, "filled_by": form.filled_by, "phone": form.phone,
         "blank": form.blank, "table_pt": form.table_pt, "seal": Markup(seal),
-        "seal_mm": options.layout.seal_mm,
+        "seal_mm": options.layout.seal_mm, "seal_above_mm": SEAL_ABOVE_MM,
         "font_css": Markup(_scoped_font_css(options)),
     }
 
@@ -322,8 +325,8 @@ def add_to_docx(document, form, options, with_label: bool = False, with_title: b
         d = options.layout.seal_mm
         char_mm = META_PT * 25.4 / 72
         centre = (len(prefix) + len(form.unit.strip() or form.unit) / 2) * char_mm
-        # Centred on the unit name, its label just above the line (as in the PDF).
-        add_docx_seal(paragraph, options, max(0.0, centre - d / 2), char_mm * 0.6 - d / 2 - 5, label="centre")
+        # Centred on the unit name, its top just above the line, clear of the title (as in the PDF).
+        add_docx_seal(paragraph, options, max(0.0, centre - d / 2), -SEAL_ABOVE_MM, label="centre")
 
     n = len(form.columns)
     table = document.add_table(rows=form.head_rows + len(form.rows) + 1, cols=n)

@@ -97,6 +97,7 @@ def context(job: NoticeJob, options, banji=None, room: float | None = 0) -> dict
     for i, (att, model) in enumerate(pairs, 1):
         pages, rotated = attachment_pages(att, model, options)
         attachments.append({"label": L.attachment_label(i, len(pairs)), "title": att.title,
+                            "title_lines": L.attachment_title_lines(att.title, rotated),
                             "pages": pages, "rotated": rotated})
     enclosure = None
     if notice.enclosure:
