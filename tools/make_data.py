@@ -802,6 +802,10 @@ issuer:
 city: 济南市
 year: 2019
 contact: {unit: 职业能力建设处, person: 王老师, phone: 0531-86000000}
+filing:                               # 目录备案: 公布通知和备案报告的发文字号、签发人
+  notice_number: 济人社字〔2019〕8号
+  report_number: 济人社报〔2019〕3号
+  signer: 李明
 """
 
 PROVINCE_CONFIG = """\

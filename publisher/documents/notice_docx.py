@@ -249,11 +249,11 @@ def _new_section(doc, landscape: bool, start=WD_SECTION.NEW_PAGE):
 
 
 def _attachment(doc, index: int, count: int, att, model, options) -> None:
-    from .notice_pdf import table_rows
+    from .notice_pdf import PORTRAIT_COLUMNS, table_rows, table_widths
     landscape = bool(att.form)
     if att.table and not att.form:
         head, rows = table_rows(model, options.mask)
-        landscape = len(head) > 5
+        landscape = len(head) > PORTRAIT_COLUMNS
     _new_section(doc, landscape)
     p = _para(doc)
     run(p, L.attachment_label(index, count), "hei", L.BODY_PT)
@@ -269,14 +269,56 @@ def _attachment(doc, index: int, count: int, att, model, options) -> None:
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         table_borders(table)
         repeat_header(table.rows[0])
+        widths = table_widths(head)
+        if widths:
+            table.autofit = False
+            for column, w in zip(table.columns, widths):
+                column.width = Mm(L.TEXT_W * w)
         for r, values in enumerate([head, *rows]):
             for c, value in enumerate(values):
+                if widths:
+                    table.rows[r].cells[c].width = Mm(L.TEXT_W * widths[c])
                 cp = table.rows[r].cells[c].paragraphs[0]
                 cp.alignment = WD_ALIGN_PARAGRAPH.CENTER
                 no_snap(cp)
                 run(cp, value, "body", 11)
     else:
         _body(doc, parse_body(att.body))
+        for table in att.tables:
+            _inline_table(doc, table)
+
+
+def _inline_table(doc, spec) -> None:
+    """A ``domain.notice.Table`` across the text area, as in the PDF (``notice_pdf.inline_table_html``)."""
+    from ..render.docx import cell_valign_center, repeat_header, table_borders
+    if spec.caption:
+        p = _para(doc)
+        p.paragraph_format.space_before = Pt(LINE_PT / 2)
+        p.paragraph_format.keep_with_next = True
+        run(p, spec.caption, "hei", L.BODY_PT)
+    rows = ([list(spec.head)] if spec.head else []) + [list(r) for r in spec.rows]
+    widths = [Mm(L.TEXT_W * w) for w in spec.column_widths()]
+    table = doc.add_table(rows=len(rows), cols=spec.columns)
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    table_borders(table, 6)
+    for column, width in zip(table.columns, widths):
+        column.width = width
+    if spec.head:
+        repeat_header(table.rows[0])
+    for r, values in enumerate(rows):
+        cells = table.rows[r].cells
+        for c, (cell, value) in enumerate(zip(cells, values)):
+            cell.width = widths[c]
+            cp = cell.paragraphs[0]
+            left = spec.pairs and c > 0
+            cp.alignment = WD_ALIGN_PARAGRAPH.LEFT if left else WD_ALIGN_PARAGRAPH.CENTER
+            no_snap(cp)
+            cp.paragraph_format.line_spacing = 1.2
+            cp.paragraph_format.space_before = Pt(3)
+            cp.paragraph_format.space_after = Pt(3)
+            run(cp, value, "body", spec.size_pt)
+            cell_valign_center(cell)
 
 
 def _banji(doc, notice: Notice, banji: dict | None) -> None:

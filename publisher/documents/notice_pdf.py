@@ -22,6 +22,7 @@ from . import notice_layout as L
 from .notice_layout import MeasuredNotice, NoticeJob, NoticeLayout
 
 PX = 25.4 / 96          # mm per CSS px
+PORTRAIT_COLUMNS = 7    # a plain table of up to 7 columns (the catalog) stays portrait, inside the 版心
 BANJI_ROW = 7.0 + 1.6   # 版记 row height (line + padding) in mm
 
 
@@ -40,27 +41,59 @@ def attachment_pages(att: Attachment, model, options) -> tuple[list[Markup], boo
         return [Markup(html)], True
     if att.table:
         head, rows = table_rows(model, options.mask)
-        per_page = 14
+        landscape = len(head) > PORTRAIT_COLUMNS
+        # A turned page holds 14 rows (its page breaks are ours); a portrait table flows on, its
+        # header repeated on every page.
+        per_page = 14 if landscape else max(len(rows), 1)
         chunks = [rows[i:i + per_page] for i in range(0, len(rows), per_page)] or [[]]
         pages = []
+        widths = table_widths(head)
+        cols = "".join(f'<col style="width: {w * 100:.2f}%">' for w in widths) if widths else ""
+        fixed = ' style="table-layout: fixed"' if widths else ""
         for i, chunk in enumerate(chunks):
             cells = "".join(f"<th>{escape(h)}</th>" for h in head)
             body = "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in r) + "</tr>" for r in chunk)
-            pages.append(Markup(f'<table class="plain f-body"><thead><tr>{cells}</tr></thead><tbody>{body}</tbody></table>'))
-        return pages, len(head) > 5
+            pages.append(Markup(f'<table class="plain f-body"{fixed}><colgroup>{cols}</colgroup>'
+                                f'<thead><tr>{cells}</tr></thead><tbody>{body}</tbody></table>'))
+        return pages, landscape
     paras = "".join(_para_html(p) for p in parse_body(att.body))
-    return [Markup(f'<div class="text">{paras}</div>')], False
+    tables = "".join(inline_table_html(t) for t in att.tables)
+    return [Markup(f'<div class="text">{paras}</div>{tables}')], False
 
 
 def _para_html(p) -> str:
     return f'<p class="f-body">{escape(p.text)}</p>'
 
 
+def inline_table_html(table) -> str:
+    """A ``domain.notice.Table`` inside the 版心: a key/value table or rows under a header."""
+    cols = "".join(f'<col style="width: {w * 100:.3f}%">' for w in table.column_widths())
+    head = ""
+    if table.head:
+        head = "<thead><tr>" + "".join(f"<th>{escape(h)}</th>" for h in table.head) + "</tr></thead>"
+    rows = "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>" for row in table.rows)
+    caption = f'<p class="table-caption f-hei">{escape(table.caption)}</p>' if table.caption else ""
+    kind = "kv" if table.pairs else "grid"
+    return (f'{caption}<table class="inline {kind} f-body" style="font-size: {table.size_pt:g}pt">'
+            f'<colgroup>{cols}</colgroup>{head}<tbody>{rows}</tbody></table>')
+
+
+CATALOG_HEAD = ["序号", "技工院校", "专业名称", "层次", "学制（年）", "招生计划（人）", "联系电话"]
+CATALOG_WIDTHS = (8, 36, 32, 16, 13, 18, 33)       # mm of the 156 mm text area
+
+
+def table_widths(head: list[str]) -> list[float] | None:
+    """Relative column widths of a plain table whose columns are known (the catalog's), else None."""
+    if head == CATALOG_HEAD:
+        return [w / sum(CATALOG_WIDTHS) for w in CATALOG_WIDTHS]
+    return None
+
+
 def table_rows(model, mask: bool = False) -> tuple[list[str], list[list[str]]]:
     """Header and rows of a plain table made from a catalog, registrations or progress source."""
     from ..domain.models import COUNT_FIELDS, COUNT_TITLES, Catalog, PersonList, Progress
     if isinstance(model, Catalog):
-        head = ["序号", "技工院校", "专业名称", "层次", "学制（年）", "招生计划（人）", "联系电话"]
+        head = list(CATALOG_HEAD)
         rows, n = [], 0
         for school in model.schools:
             for major in school.majors:
@@ -271,8 +304,50 @@ def self_check(notice: Notice, document, ctx: dict, findings: Findings, double_s
             if x0 < left - 0.6 or x1 > right_edge:
                 findings.warning(_loc(notice, "issuers"), "notice.layout_signature",
                                  f"署名“{_text_of(line)}”超出版心", "issuers")
+    _check_title_ends(notice, document, findings)
+    _check_attachment_note(notice, document, findings)
     _check_seal(notice, document, ctx, findings)
+    _check_date(notice, document, ctx, findings)
     _check_banji(notice, document, ctx, findings, double_sided)
+
+
+def _classed(name: str):
+    return lambda el, box: name in (el.get("class") or "").split()
+
+
+def _check_title_ends(notice: Notice, document, findings: Findings) -> None:
+    """7.3.1 回行时词意完整: no title line ends in 和、的、与、及、并."""
+    from ..linebreak import NO_END
+    for cls in ("title-line", "att-title-line"):
+        seen = set()
+        for _, box in _find(document, _classed(cls)):
+            text = _text_of(box).strip()
+            if text and text[-1] in NO_END and id(box.element) not in seen:
+                seen.add(id(box.element))
+                findings.warning(_loc(notice, "title"), "notice.layout_title",
+                                 f"标题行“{text}”以“{text[-1]}”结尾，回行处割裂了词意；请调整标题", "title")
+
+
+def _baseline(line) -> float:
+    return (line.position_y + line.baseline) * PX
+
+
+def _check_attachment_note(notice: Notice, document, findings: Findings) -> None:
+    """"附件：" and each "1." on the baseline of their title's first line (absolutely placed
+    spans lay out their own lines)."""
+    from weasyprint.formatting_structure.boxes import LineBox
+    for _, item in _find(document, lambda el, b: "item" in (el.get("class") or "").split()
+                         and type(b).__name__ == "BlockBox"):
+        own = [c for c in item.children if isinstance(c, LineBox)]
+        if not own:
+            continue
+        marks = [b for c in _boxes(own[0]) if type(c).__name__ == "AbsolutePlaceholder"
+                 for b in _boxes(c) if isinstance(b, LineBox)]
+        off = max((abs(_baseline(m) - _baseline(own[0])) for m in marks), default=0.0)
+        if off > 0.5:
+            findings.warning(_loc(notice, "attachments"), "notice.layout_attachments",
+                             f"附件说明“{_text_of(item)[:20]}”的序号与标题不在同一行（相差 {off / L.PT:.1f} 磅）",
+                             "attachments")
 
 
 def _content_width(line) -> float:
@@ -314,11 +389,37 @@ def _check_seal(notice: Notice, document, ctx: dict, findings: Findings) -> None
             findings.warning(where, "notice.layout_seal", "署名没有位于印章中心线以下", "seal")
         if i == last and sign.date and date_glyph > seal_top + sign.diameter - 1.0:
             findings.warning(where, "notice.layout_seal", "最后一枚印章没有下压成文日期", "seal")
+    text_top, text_bottom = L.MARGIN["top"], L.MARGIN["top"] + L.TEXT_H
+    for box in seal_boxes:
+        top = box.position_y * PX
+        if top < text_top - 0.1 or top + sign.diameter > text_bottom + 0.1:
+            findings.warning(where, "notice.layout_seal",
+                             f"印章超出版心（下边缘距版心底边 {top + sign.diameter - text_bottom:+.1f} 毫米）；"
+                             "印章不得超出版心", "seal")
+            break
     if sign.seals:
         right = max(c for c, _ in sign.seals) + sign.diameter / 2
         leftmost = min(c for c, _ in sign.seals) - sign.diameter / 2
         if right > L.TEXT_W + 0.1 or leftmost < -0.1:
             findings.warning(where, "notice.layout_seal", "印章超出版心，请缩短署名或减少联合发文机关", "seal")
+
+
+def _check_date(notice: Notice, document, ctx: dict, findings: Findings) -> None:
+    """A sealed 成文日期 ends four characters from the right of the text area (右空四字)."""
+    sign = ctx["sign"]
+    found = list(_find(document, _has_id("date")))
+    if not sign.sealed or not found:
+        return
+    _, box = found[0]
+    right = (box.position_x + _content_width(box)) * PX - L.MARGIN["left"]
+    if abs(L.TEXT_W - 4 * L.CHAR - right) > 0.8:
+        findings.warning(_loc(notice, "date"), "notice.layout_date",
+                         f"成文日期右空 {(L.TEXT_W - right) / L.CHAR:.2f} 字，应右空四字", "date")
+
+
+def _numbered(page) -> bool:
+    from weasyprint.formatting_structure.boxes import MarginBox
+    return any(isinstance(c, MarginBox) and _text_of(c).strip() for c in page._page_box.children)
 
 
 def _check_banji(notice: Notice, document, ctx: dict, findings: Findings, double_sided: bool) -> None:
@@ -338,4 +439,10 @@ def _check_banji(notice: Notice, document, ctx: dict, findings: Findings, double
                          f"版记没有位于最后一页版心底部（第{page + 1}页，距底 {text_bottom - bottom:.1f} 毫米）", "printed_by")
     if double_sided and pages % 2:
         findings.warning(where, "notice.layout_banji", f"公文共 {pages} 页，版记所在的最后一页应为偶数页",
+                         "printed_by")
+    # 7.5: the 版记 page is numbered unless a blank page precedes it (then neither is).
+    blank_before = bool(ctx["banji"].get("blank_before"))
+    if _numbered(document.pages[page]) == blank_before:
+        findings.warning(where, "notice.layout_banji",
+                         "版记页" + ("前有空白页，版记页和空白页不应编页码" if blank_before else "应编排页码"),
                          "printed_by")
