@@ -7,7 +7,8 @@ province (备案报告), both 公文 made by the notice engine (``notice_layout`
   备案表 (a key/value table and the 调整明细 inside the 版心), 附件2 the catalog; its 版记.
 
 A missing number or signer is a warning of ``checks.check_filing`` and prints as a visible blank
-the clerk fills (``济人社字〔2019〕　　号``, ``签发人：　　　``); so does a missing contact.
+the clerk fills (``济人社字〔2019〕　　号``, ``签发人：　　　``); so does a missing contact
+(``联系单位：＿＿＿＿``).
 Names derive from ``edition.stem``: ``<stem>-公布通知`` and ``<stem>-备案报告``.
 """
 from __future__ import annotations
@@ -20,10 +21,11 @@ from ..text import cn_date
 
 POLICY = "《山东省技工院校服务脱贫攻坚工作行动计划》"
 PROVINCE_BUREAU = "山东省人力资源和社会保障厅"
-BLANK = "　　　　"                     # a value to fill in by hand, visible as a gap of four characters
+# Values to fill in by hand: a line in running text (the body drops spaces), a gap in the 版头.
+BLANK = "＿＿＿＿"
 BLANK_SIGNER = "　　　"
 CHANGE_HEAD = ("序号", "类型", "学校", "专业", "项目", "原值", "新值")
-CHANGE_WIDTHS = (8, 10, 30, 26, 16, 33, 33)          # mm of the 156 mm text area
+CHANGE_WIDTHS = (10, 12, 30, 28, 18, 29, 29)         # mm of the 156 mm text area: 序号 and 类型 on one line
 
 
 def _facts(edition) -> dict:

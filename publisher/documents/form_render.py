@@ -23,7 +23,7 @@ TEXT_WIDTH_MM = 297 - PAGE_MARGINS["left"] - PAGE_MARGINS["right"]
 META_PT = 14            # 四号: 填表单位 / 填表时间 / 填表人 lines
 # A filled form's seal: its top this far above the 填表单位 line, below the title (whose box ends
 # 5 mm above the line on a form page, one line above it on a notice's attachment page).
-SEAL_ABOVE_MM = 4.0
+SEAL_ABOVE_MM = 3.5
 LEFT_ALIGNED = ("school", "address", "major", "category")
 
 
