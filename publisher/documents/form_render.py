@@ -9,8 +9,8 @@ from markupsafe import Markup
 
 from ..domain.people import ETHNIC_GROUPS
 from ..render import fonts
-from ..render.docx import (cant_split, cell_valign_center, document_bytes, new_document, page_setup,
-                           repeat_header, run, table_borders)
+from ..render.docx import (cant_split, cell_valign_center, document_bytes, find_or_add, new_document, page_setup,
+                           repeat_header, run, set_flag, table_borders)
 from ..render.html import render
 from ..render.pdf import html_to_pdf
 from ..render.seal import add_docx_seal, seal_markup
@@ -389,27 +389,17 @@ def _fill(cell, text: str, role: str, size: float, align: str) -> None:
 def _mark_size(paragraph, size: float) -> None:
     """The paragraph mark in the cell's size: an empty cell's line is as high as its mark, and
     the Normal style's 16 pt would make every blank row 8 mm instead of the PDF's 6 mm."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-    rpr = OxmlElement("w:rPr")
+    rpr = find_or_add(paragraph._p.get_or_add_pPr(), "w:rPr")      # put in schema order on save
     for tag in ("w:sz", "w:szCs"):
-        el = OxmlElement(tag)
-        el.set(qn("w:val"), str(round(size * 2)))
-        rpr.append(el)
-    paragraph._p.get_or_add_pPr().append(rpr)       # put in schema order on save
+        set_flag(rpr, tag, str(round(size * 2)))
 
 
 def _grid(table, widths) -> None:
     """Column widths in the table grid and the table width (LibreOffice and WPS read these)."""
-    from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
     for col, width in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), widths):
         col.set(qn("w:w"), str(int(width.twips)))
-    tbl_pr = table._tbl.tblPr
-    tbl_w = tbl_pr.find(qn("w:tblW"))
-    if tbl_w is None:
-        tbl_w = OxmlElement("w:tblW")
-        tbl_pr.append(tbl_w)
+    tbl_w = find_or_add(table._tbl.tblPr, "w:tblW")
     tbl_w.set(qn("w:type"), "dxa")
     tbl_w.set(qn("w:w"), str(int(sum(w.twips for w in widths))))
 
