@@ -278,6 +278,53 @@ def _check_attachment(att: Attachment, findings: Findings) -> None:
         findings.warning(att.loc("data"), "notice.attachment_data", "data 只用于内置表格（form），已忽略", "data")
 
 
+# ---------------------------------------------------------------- the catalog's filing
+
+FILING_KEYS = (("notice_number", "公布通知的发文字号 notice_number"), ("report_number", "备案报告的发文字号 report_number"),
+               ("signer", "备案报告的签发人 signer"))
+
+
+def check_filing(project, findings: Findings, without_config: bool = False) -> None:
+    """A city catalog is filed (``publisher build``, ``catalog --filing``): the 发文字号 and 签发人 of
+    the 公布通知 and 备案报告 come from publisher.yaml ``filing:``, the contact from ``contact:``.
+    What is missing prints as a blank to fill by hand — say so, at publisher.yaml.  Sources checked
+    without a publisher.yaml are data to check, not a project that files: ``catalog --filing`` says
+    it then (``without_config``), at the catalog."""
+    from .domain.notice import blank_number, report_code
+    catalogs = [s.model for s in project.of_kind("catalog")]
+    config = project.config
+    if not config.file and not without_config:
+        return
+    if not catalogs or len({c.city or config.city for c in catalogs}) > 1:
+        return                                       # no catalog, or a province merge: no filing
+    current = max(catalogs, key=lambda c: c.year or 0)
+    where = config.loc("filing") if config.file else current.location
+    yaml = "publisher.yaml 的 " if config.file else "项目文件夹中没有 publisher.yaml，"
+    missing = [label for key, label in FILING_KEYS if not getattr(config.filing, key)]
+    if missing:
+        year = current.published_on.year if current.published_on else current.year
+        blanks = []
+        if not config.filing.notice_number:
+            blanks.append(f"公布通知印“{blank_number(config.issuer.code, year)}”")
+        if not config.filing.report_number:
+            blanks.append(f"备案报告印“{blank_number(report_code(config.issuer.code), year)}”")
+        if not config.filing.signer:
+            blanks.append("签发人处留空")
+        findings.warning(where, "filing.missing",
+                         f"{yaml}filing: 中没有填写{'、'.join(missing)}；目录备案的{'，'.join(blanks)}，"
+                         "需手工填写。应写如 filing: {notice_number: 济人社字〔2019〕8号, "
+                         "report_number: 济人社报〔2019〕3号, signer: 李明}", "filing")
+    contact = config.contact
+    absent = [label for label, value in (("联系单位 unit", contact.unit), ("联系人 person", contact.person),
+                                         ("联系电话 phone", contact.phone)) if not value]
+    if absent:
+        at = config.loc("contact") if config.file else current.location
+        findings.warning(at, "contact.missing",
+                         f"{yaml}contact: 中没有填写{'、'.join(absent)}；备案报告“联系方式”和备案表中"
+                         "这些项将留空待填。应写如 contact: {unit: 职业能力建设处, person: 王老师, phone: 0531-86000000}",
+                         "contact")
+
+
 # ---------------------------------------------------------------- admissions
 
 def check_admission_numbers(people: PersonList, findings: Findings) -> None:
@@ -362,6 +409,7 @@ def check_project(project, registry_path: Path | None = None) -> Findings:
                 if source.kind in ("registrations", "admissions"):
                     check_registry(source.model, registry, findings)
     check_ids_across(project, findings)
+    check_filing(project, findings)
     from .glyphs import check_glyphs
     check_glyphs(project, findings)
     return findings

@@ -203,18 +203,29 @@ def test_filing_report_and_notice(outputs):
     out, output = outputs
     for name in (f"{LINYI}-备案报告", f"{LINYI}-公布通知"):
         assert (out / f"{name}.docx").is_file() and (out / f"{name}.pdf").is_file()
-    report = re.sub(r"\s+", "", _pdf_text(out / "临沂市2021年度精准技能扶贫技工院校和专业目录-备案报告.pdf")[0])
-    assert "关于报送2021年度精准技能扶贫技工院校和专业目录的报告" in report
-    assert "共有3所技工院校" in report and "开设6个专业，招生计划195人" in report
-    assert "新增学校1所、撤销学校1所、新增专业1个、撤销专业1个" in report
-    assert "2021年2月26日" in report and "备案表" in report
+    text, count, _ = _pdf_text(out / "临沂市2021年度精准技能扶贫技工院校和专业目录-备案报告.pdf")
+    report = [re.sub(r"\s+", "", p) for p in text.split("\f") if p.strip()]
+    flat = "".join(report)
+    assert "关于报送2021年度精准技能扶贫技工院校和专业目录的报告" in flat
+    assert "共有3所技工院校" in flat and "开设6个专业，招生计划195人" in flat
+    assert "新增学校1所、撤销学校1所、新增专业1个、撤销专业1个" in flat
+    assert "2021年2月26日" in flat and "备案表" in flat
+    # a 上行文 through the notice engine: mark, 发文字号 and 签发人 left blank (no publisher.yaml), 版记 last
+    assert report[0].startswith("临沂市人力资源和社会保障局文件") and "〔2021〕号签发人：" in report[0]
+    assert "附件1" in flat and "调整明细" in flat and "附件2" in flat
+    assert report[-1].endswith("2021年2月26日印发—%d—" % count) and count % 2 == 0
+    # the 备案表's 调整明细 has its 序号 column in the DOCX too
+    _, xml = _docx_text(out / "临沂市2021年度精准技能扶贫技工院校和专业目录-备案报告.docx")
+    assert re.search(r">序号<.*?>类型<.*?>学校<.*?>专业<.*?>项目<.*?>原值<.*?>新值<", xml, re.S)
     notice, _ = _docx_text(out / "临沂市2021年度精准技能扶贫技工院校和专业目录-公布通知.docx")
-    assert "关于公布2021年度精准技能扶贫技工院校和专业目录的通知" in notice
-    # the publishing notice is a 公文 from the notice engine: red mark, 附件 table page, 版记 last
+    assert "关于公布2021年度精准技能扶贫" in notice and "技工院校和专业目录的通知" in notice
     pages = [re.sub(r"\s+", "", p) for p in _pdf_text(out / "临沂市2021年度精准技能扶贫技工院校和专业目录-公布通知.pdf")[0].split("\f") if p.strip()]
-    assert "文件" in pages[0] and "附件：" in "".join(pages)
-    assert pages[-1].endswith("印发") and _pdf_text(out / "临沂市2021年度精准技能扶贫技工院校和专业目录-公布通知.pdf")[1] % 2 == 0
+    assert "文件" in pages[0] and "〔2021〕号" in pages[0] and "附件：" in "".join(pages)
+    assert "印发—" in pages[-1] and _pdf_text(out / "临沂市2021年度精准技能扶贫技工院校和专业目录-公布通知.pdf")[1] % 2 == 0
     assert any("附件" in p and "临沂" in p and "焊接" in p for p in pages[1:])
+    # what is missing is said, located at the catalog (there is no publisher.yaml)
+    assert "临沂目录.xlsx:Sheet1: 警告: 项目文件夹中没有 publisher.yaml，filing: 中没有填写" in output
+    assert "临沂目录.xlsx:Sheet1: 警告: 项目文件夹中没有 publisher.yaml，contact: 中没有填写" in output
 
 
 def test_late_date_is_a_warning_and_outputs_are_made(tmp_path):

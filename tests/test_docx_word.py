@@ -97,6 +97,18 @@ def test_every_kind_of_docx_passes_openxml_audit(built, tmp_path):
     assert all(r["verdict"]["prediction"] == "opens-clean" for r in results)
 
 
+def test_every_docx_opens_as_a_chinese_document(built):
+    """zh-CN language and theme, the official fonts in the font table with their GB2312 charset,
+    no ja-JP in any part — every kind (notices, catalog, forms, letters, compilation, filing)."""
+    from publisher.render.docx_lang import problems
+    files = sorted(built.rglob("*.docx"))
+    assert {"notice.docx", "city.docx", "济南市2019年度精准技能扶贫技工院校和专业目录-备案报告.docx", "录取通知书.docx"} <= {f.name for f in files}
+    found = {str(f.relative_to(built)): problems(f.read_bytes()) for f in files}
+    assert {k: v for k, v in found.items() if v} == {}
+    theme = _xml(built / "seed" / "notice.docx", "word/theme/theme1.xml")
+    assert theme.count('<a:ea typeface="宋体"/>') == 2 and '<a:font script="Hans" typeface="宋体"/>' in theme
+
+
 # --- the notice's grid ----------------------------------------------------------
 
 def _sections(xml: str) -> list[str]:

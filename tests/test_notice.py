@@ -36,9 +36,40 @@ def _page_text(pdf: Path, page: int) -> str:
                           capture_output=True, text=True).stdout
 
 
-def test_title_breaks_like_the_seed():
-    assert break_lines("关于印发山东省技工院校服务脱贫攻坚工作行动计划的通知", 20) == \
-        ["关于印发山东省技工院校服务脱贫攻坚工作", "行动计划的通知"]
+@pytest.mark.parametrize("title, lines", [
+    # the issue's example: it used to break after 和 ("…技工院校和 / 专业目录的通知")
+    ("关于公布2019年度精准技能扶贫技工院校和专业目录的通知",
+     ["关于公布2019年度精准技能扶贫", "技工院校和专业目录的通知"]),
+    # the seed: near-equal lines rather than the seed's own 19/7 ("…工作 / 行动计划的通知")
+    ("关于印发山东省技工院校服务脱贫攻坚工作行动计划的通知",
+     ["关于印发山东省技工院校服务", "脱贫攻坚工作行动计划的通知"]),
+    ("关于进一步加强技工院校服务脱贫攻坚工作的意见", ["关于进一步加强技工院校", "服务脱贫攻坚工作的意见"]),
+    # four lines: a diamond; the issuers' names whole, "济南市" kept with its bureau
+    ("济南市人力资源和社会保障局济南市扶贫开发领导小组办公室关于公布2019年度承担精准技能扶贫工作的技工院校和专业目录的通知",
+     ["济南市人力资源和社会保障局", "济南市扶贫开发领导小组办公室", "关于公布2019年度承担精准技能扶贫",
+      "工作的技工院校和专业目录的通知"]),
+    ("全省技工院校服务脱贫攻坚工作进展情况表", ["全省技工院校服务脱贫攻坚工作进展情况表"]),
+])
+def test_titles_break_at_words_balanced(title, lines):
+    from publisher.linebreak import NO_END, text_units
+    assert break_lines(title, 20) == lines
+    assert all(not line.endswith(tuple(NO_END)) for line in lines[:-1])
+    assert all(text_units(line) <= 20 for line in lines)
+
+
+def test_title_terms_stay_whole_and_no_hourglass():
+    from publisher.linebreak import LEXICON, _shape, text_units
+    for title in ("关于做好技工院校专业目录和行动计划备案工作的通知",
+                  "关于转发人力资源社会保障部职业技能提升行动计划实施方案的通知"):
+        lines = break_lines(title, 10)
+        assert "".join(lines) == title and len(lines) >= 3
+        for a, b in zip(lines, lines[1:]):
+            for term in ("技工院校", "专业目录", "行动计划", "人力资源社会保障"):
+                joined = a[-len(term):] + b[:len(term)]
+                assert not (term in joined and term not in a and term not in b), (term, lines)
+            assert a[-1] not in "和的与及并"
+        assert _shape([text_units(x) for x in lines]) == 0, lines
+    assert "专业目录" in LEXICON and "行动计划" in LEXICON
 
 
 def test_number_form_and_headings():
@@ -223,7 +254,7 @@ def test_seed_keeps_notes_on_page_one(tmp_path):
 def test_docx_landscape_pages_keep_the_portrait_page_number_place(city):
     """GBT9704.md tables: the turned number sits at the landscape page's left edge (the sheet's
     bottom), 7 mm outside the text area, at the odd/even end as on portrait pages."""
-    from publisher.documents import notice_docx as D
+    from publisher.documents import notice_docx_pages as D
     from publisher.documents import notice_layout as L
     emu = lambda mm: int(mm * 36000)  # noqa: E731
     with zipfile.ZipFile(city / "city.docx") as z:
@@ -251,3 +282,150 @@ def test_docx_landscape_pages_keep_the_portrait_page_number_place(city):
     first = re.search(r"<w:sectPr.*?</w:sectPr>", xml, re.S).group(0)
     refs = dict(re.findall(r'<w:footerReference w:type="(\w+)" r:id="(rId\d+)"/>', first))
     assert "vert=" not in parts["word/" + targets[refs["default"]]]
+
+
+# --- what a 办公室 review checks on every 公文 (issue 13) -----------------------------------
+
+ROOT = Path(__file__).resolve().parents[1]
+MM = 72 / 25.4
+
+
+@pytest.fixture(scope="module")
+def seed(tmp_path_factory):
+    out = tmp_path_factory.mktemp("seed")
+    result = CliRunner().invoke(main, ["notice", str(ROOT / "catalogs" / "province" / "notice.yaml"), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "警告" not in result.output, result.output                 # the layout self-check passes
+    return out / "notice.pdf"
+
+
+def _words(pdf: Path, page: int) -> list[tuple[float, float, float, float, str]]:
+    out = subprocess.run(["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(pdf), "-"],
+                         capture_output=True, text=True).stdout
+    return [(float(a), float(b), float(c), float(d), t) for a, b, c, d, t in
+            re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', out)]
+
+
+def test_blank_forms_carry_no_red_ink_and_nothing_red_leaves_the_text_area(seed, city, tmp_path):
+    from test_filing import TEXT_BOTTOM, red_rows
+    red = red_rows(seed, tmp_path / "seed")
+    forms = [n for n in red if "填表单位" in _page_text(seed, n)]
+    assert forms == [8, 9]
+    assert {n: len(red[n]) for n in forms} == {8: 0, 9: 0}               # no seal on a form sent out blank
+    assert red[1]                                                        # the mark, rule and seals are red
+    for pdf, folder in ((seed, "seed"), (city / "city.pdf", "city")):
+        rows = red_rows(pdf, tmp_path / folder) if folder == "city" else red
+        assert {n: max(r) for n, r in rows.items() if r and max(r) > TEXT_BOTTOM + 0.7} == {}
+
+
+def test_banji_page_is_numbered_unless_a_blank_page_precedes_it(seed, city):
+    last = _pages(seed)
+    assert last % 2 == 0 and re.search(rf"—\s*{last}\s*—", _page_text(seed, last))      # seed p10: numbered
+    pages = _pages(city / "city.pdf")
+    blank = _page_text(city / "city.pdf", pages - 1)
+    assert not blank.strip()                                             # city: a blank page, then the 版记
+    assert not re.search(r"—\s*\d+\s*—", _page_text(city / "city.pdf", pages))
+
+
+def test_attachment_note_numbers_sit_on_their_titles_line(seed):
+    words = _words(seed, 7)
+    lead = next(w for w in words if w[4].startswith("附件：1."))
+    first = next(w for w in words if w[4].startswith("全省技工院校服务脱贫攻坚"))
+    two = next(w for w in words if w[4] == "2.")
+    second = next(w for w in words if w[4].startswith("××市精准技能扶贫"))
+    assert abs(lead[1] - first[1]) <= 1.5 and abs(lead[3] - first[3]) <= 1.5          # pt
+    assert abs(two[1] - second[1]) <= 1.5
+    assert two[0] == pytest.approx(lead[2] - (two[2] - two[0]), abs=1.5)            # "2." under "1."
+
+
+def test_self_check_finds_numbers_off_their_line(tmp_path):
+    """The self-check fails on the old rule (absolutely placed spans of line-height 1)."""
+    from publisher.render.html import builtin_templates
+    css = (builtin_templates() / "html" / "notice.css").read_text("utf-8")
+    css += "\n.att-note .lead, .att-note .num { line-height: 1; }\n"
+    (tmp_path / "tpl" / "html").mkdir(parents=True)
+    (tmp_path / "tpl" / "html" / "notice.css").write_text(css, "utf-8")
+    (tmp_path / "publisher.yaml").write_text("templates: tpl\n", "utf-8")
+    src = _notice(tmp_path, attachments=["全省技工院校服务脱贫攻坚工作进展情况表", "××市精准技能扶贫对象登记汇总表"])
+    result = CliRunner().invoke(main, ["notice", str(src), "-o", str(tmp_path / "out"), "--format", "pdf"])
+    assert result.exit_code == 0, result.output
+    assert "警告: 附件说明“附件：1.全省技工院校服务脱贫攻坚工" in result.output and "的序号与标题不在同一行（相差 6.5 磅）" \
+        in result.output
+
+
+def test_joint_signature_names_apart_date_four_characters_in(seed):
+    words = _words(seed, 1)
+    left = [w for w in words if w[4] == "山东省人力资源和社会保障厅"][-1]        # the 署名, not the mark
+    right = next(w for w in words if w[4] == "山东省扶贫开发")
+    date = next(w for w in words if w[4] == "2017年12月23日")
+    char = 156 / 28 * MM
+    assert abs(left[1] - right[1]) < 1                                   # one row ...
+    assert right[0] - left[2] >= 2 * char - 1                            # ... two characters apart
+    assert date[2] == pytest.approx((28 + 156) * MM - 4 * char, abs=1.5)   # 右空四字 exactly
+
+
+def test_every_title_in_one_weight(tmp_path):
+    """The main title, the enclosure's and the attachments' titles: the 小标宋 role at one weight."""
+    from publisher.documents.notice import job_for, measured
+    from publisher.documents import notice_pdf as P
+    from publisher.options import make_options
+    from publisher.project import load_project
+    from publisher.render.html import render
+    project = load_project([ROOT / "catalogs" / "province" / "notice.yaml"])
+    options = make_options(project.config, formats=("pdf",))
+    m = measured(job_for(project.of_kind("notice")[0], project), options)
+    ctx = P.context(m.job, options, banji=m.layout.banji)
+    document = P._render(render("html/notice.html.j2", ctx, None), None)
+    seen = {}
+    for cls in ("title", "enc-title", "att-title"):
+        for _, box in P._find(document, lambda el, b, c=cls: c in (el.get("class") or "").split()):
+            seen[cls] = (box.style["font_weight"], tuple(box.style["font_family"]), box.style["font_size"])
+    assert set(seen) == {"title", "enc-title", "att-title"} and len(set(seen.values())) == 1, seen
+
+
+def test_fit_signature_keeps_the_seal_inside_the_text_area(tmp_path):
+    """For any room left below the body, the block chosen to stay there keeps its seals above
+    the 版心's bottom edge (or it moves on with the last lines: the grid layout)."""
+    from publisher.documents import notice_layout as L
+    from publisher.project import load_project
+    for issuers in (["山东省人力资源和社会保障厅"], SEED["issuers"]):
+        src = _notice(tmp_path, issuers=issuers)
+        notice = load_project([src]).of_kind("notice")[0].model
+        grid = L.signature_layout(notice, True, 42.0, None)
+        for tenths in range(250, 1200, 5):
+            room = tenths / 10
+            sign = L.signature_layout(notice, True, 42.0, room)
+            assert sign.seal_bottom <= room or sign == grid, (issuers, room)
+
+
+def test_docx_mark_fits_the_text_area_and_names_the_fonts(tmp_path):
+    from publisher.render.docx_lang import OFFICIAL_FONTS, problems
+    src = _notice(tmp_path)
+    out = tmp_path / "out"
+    assert CliRunner().invoke(main, ["notice", str(src), "-o", str(out), "--format", "docx"]).exit_code == 0
+    data = (out / "seed.docx").read_bytes()
+    with zipfile.ZipFile(out / "seed.docx") as z:
+        xml = z.read("word/document.xml").decode("utf-8")
+        fonts = z.read("word/fontTable.xml").decode("utf-8")
+    grid = re.search(r"<w:tblGrid>(.*?)</w:tblGrid>", xml).group(1)             # the joint mark
+    width = sum(int(w) for w in re.findall(r'w:w="(\d+)"', grid))
+    assert 8700 < width <= round(156 * 1440 / 25.4)                               # 8845 twips
+    assert problems(data) == []
+    for name, (alt, *_rest) in OFFICIAL_FONTS.items():
+        assert re.search(rf'<w:font w:name="{name}"><w:altName w:val="{alt}"/>.*?<w:charset w:val="86"/>', fonts)
+
+
+def test_filled_form_seal_sits_on_the_unit_line_clear_of_the_title(tmp_path):
+    from test_filing import red_rows
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["form", "attachment1", str(ROOT / "tests" / "data" / "good" / "progress.xlsx"),
+                                       "-o", str(out), "--format", "pdf"])
+    assert result.exit_code == 0, result.output
+    pdf = next(out.glob("*.pdf"))
+    words = _words(pdf, 1)
+    title = next(w for w in words if w[4] == "全省技工院校服务脱贫攻坚工作进展情况表")
+    unit = next(w for w in words if w[4].startswith("填表单位"))
+    red = red_rows(pdf, tmp_path / "png", dpi=60)[1]
+    assert red, "a filled form carries the seal placeholder"
+    assert min(red) > title[3] / MM                               # below the title's line box
+    assert min(red) < unit[1] / MM and max(red) > unit[3] / MM     # across the 填表单位 line

@@ -96,7 +96,8 @@ def test_clashing_schools_get_a_folder_each(hostile):
 
 def test_clashes_are_warned_naming_both(hostile):
     _, result = hostile
-    lines = [l for l in result.output.splitlines() if ": 警告: " in l]
+    # (the corpus has no publisher.yaml: the two filing/contact warnings of check_filing are not clashes)
+    lines = [l for l in result.output.splitlines() if ": 警告: " in l and "publisher.yaml" not in l]
     assert len(lines) == 6, lines
     assert any("“甲:乙技师学院”与“甲/乙技师学院”" in l and "甲_乙技师学院-2" in l for l in lines), lines
     assert any("“abc技工学校”与“ABC技工学校”" in l for l in lines), lines

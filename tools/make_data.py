@@ -802,6 +802,16 @@ issuer:
 city: 济南市
 year: 2019
 contact: {unit: 职业能力建设处, person: 王老师, phone: 0531-86000000}
+filing:                               # 目录备案: 公布通知和备案报告的发文字号、签发人
+  notice_number: 济人社字〔2019〕8号
+  report_number: 济人社报〔2019〕3号
+  signer: 李明
+"""
+
+GOOD_CONFIG = """\
+issuer: {name: 济南市人力资源和社会保障局, code: 济人社字}
+contact: {unit: 职业能力建设处, person: 王老师, phone: 0531-86000000}
+filing: {notice_number: 济人社字〔2019〕8号, report_number: 济人社报〔2019〕3号, signer: 李明}
 """
 
 PROVINCE_CONFIG = """\
@@ -894,6 +904,8 @@ def good_fixtures(out: Path):
     write_progress(out / "progress.xlsx", unit="济南市人力资源社会保障局",
                    filled_on=dt.date(2019, 6, 10), rows=rows, filled_by="李明",
                    phone="0531-86000001")
+    # A complete project: the filing's numbers, signer and contact are set (check_filing is quiet).
+    write_text(out / "publisher.yaml", GOOD_CONFIG)
     for stem in ("catalog", "registrations", "progress"):
         write_json(out / f"{stem}.expected.json", [])
     return students
@@ -1067,6 +1079,7 @@ def broken_catalog(out: Path):
         dict(line=line_of("大师"), code="level.unknown", level="error"),
         dict(line=line_of(flow(m[0]), 2), code="catalog.duplicate_major", level="error"),
         dict(line=line_of("- name: 商河县技工学校"), code="catalog.no_majors", level="error"),
+        # no publisher.yaml beside it: checked as data, not as a project that files (no filing.missing)
     ]
     expect.sort(key=lambda e: e["line"])
     write_text(out / "catalog_errors.yaml", text)

@@ -1,263 +1,182 @@
-"""The catalog's filing (备案): the report to the province with its 备案表, and the city's publishing notice.
+"""The catalog's filing (备案): the city's publishing notice (公布通知) and its report to the
+province (备案报告), both 公文 made by the notice engine (``notice_layout``, ``notice_pdf``,
+``notice_docx``) — one 公文 path for every official document.
 
-Both are short official letters laid out after GB/T 9704 (A4, 37/35/28/26 mm
-margins, 2号 title, 3号 仿宋 body, signature with the seal placeholder).  The
-notice engine (``publisher.documents.notice``) was not available when this was
-written, so the publishing notice is made here the same way as the report.
+- 公布通知: 下行文 with 发文字号 ``filing.notice_number``; 附件 the catalog (a turned table page).
+- 备案报告: 上行文 with 发文字号 ``filing.report_number`` and 签发人 ``filing.signer``; 附件1 the
+  备案表 (a key/value table and the 调整明细 inside the 版心), 附件2 the catalog; its 版记.
+
+A missing number or signer is a warning of ``checks.check_filing`` and prints as a visible blank
+the clerk fills (``济人社字〔2019〕　　号``, ``签发人：　　　``); so does a missing contact
+(``联系单位：＿＿＿＿``).
+Names derive from ``edition.stem``: ``<stem>-公布通知`` and ``<stem>-备案报告``.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Mm, Pt
-from markupsafe import Markup
-
-from ..render import docx as d
-from ..render import fonts
-from ..render.html import render
-from ..render.pdf import html_to_pdf
+from ..domain.notice import Attachment, Notice, Table, blank_number, report_code
+from ..errors import Location
 from ..text import cn_date
 
 POLICY = "《山东省技工院校服务脱贫攻坚工作行动计划》"
 PROVINCE_BUREAU = "山东省人力资源和社会保障厅"
+# Values to fill in by hand: a line in running text (the body drops spaces), a gap in the 版头.
+BLANK = "＿＿＿＿"
+BLANK_SIGNER = "　　　"
+CHANGE_HEAD = ("序号", "类型", "学校", "专业", "项目", "原值", "新值")
+CHANGE_WIDTHS = (10, 12, 30, 28, 18, 29, 29)         # mm of the 156 mm text area: 序号 and 类型 on one line
 
 
 def _facts(edition) -> dict:
     part = edition.parts[0]
     catalog = part.catalog
-    by_type = {}
+    by_type, by_level = {}, {}
     for school in catalog.schools:
         by_type[school.type] = by_type.get(school.type, 0) + 1
-    by_level = {}
-    for school in catalog.schools:
         for major in school.majors:
             by_level[major.level] = by_level.get(major.level, 0) + (major.plan or 0)
     return {"city": part.city, "year": catalog.year or "", "date": cn_date(catalog.published_on, "　　年　月　日"),
             "schools": len(catalog.schools), "majors": catalog.major_count, "plan": catalog.plan_total,
             "by_type": "、".join(f"{k}{v}所" for k, v in by_type.items() if k),
             "by_level": "、".join(f"{k}{v}人" for k, v in by_level.items() if k),
-            "summary": part.summary, "summary_text": part.summary_text, "previous": part.previous}
+            "summary": part.summary, "summary_text": part.summary_text, "previous": part.previous,
+            "catalog_title": f"{part.city}{catalog.year or ''}年度精准技能扶贫技工院校和专业目录"}
 
 
-def report_letter(edition) -> dict:
-    """关于报送20××年度…目录的报告 with a 备案表 attachment."""
-    f = _facts(edition)
-    c = edition.config.contact
-    title_catalog = f"{f['year']}年度精准技能扶贫技工院校和专业目录"
-    paras = [
-        (0, f"根据{POLICY}关于“各市人力资源社会保障局要把承担精准技能扶贫技工院校和专业于每年2月底前向社会公布"
-            f"并报省人力资源社会保障厅备案”的要求，我局确定了{f['city']}{title_catalog}，已于{f['date']}向社会公布。"
-            "现将有关情况报告如下："),
-        (1, "一、基本情况"),
-        (0, f"{f['city']}{f['year']}年度共有{f['schools']}所技工院校承担精准技能扶贫工作"
-            + (f"（{f['by_type']}）" if f["by_type"] else "")
-            + f"，开设{f['majors']}个专业，招生计划{f['plan']}人"
-            + (f"（按培养层次：{f['by_level']}）" if f["by_level"] else "") + "。"),
-        (1, "二、动态调整情况"),
-    ]
-    if f["previous"] is None:
-        paras.append((0, "本年度为首次公布目录，无上年度目录可供比对。"))
-    else:
-        paras.append((0, f["summary_text"] + ("具体调整情况见附件。" if edition.changes else "")))
-    paras += [(1, "三、联系方式"),
-              (0, "联系单位：" + (c.unit or "　") + "；联系人：" + (c.person or "　") + "；联系电话："
-               + (c.phone or "　") + "。")]
-    table = [["城市", f["city"]], ["年度", str(f["year"])], ["公布日期", f["date"]],
-             ["承担院校数（所）", str(f["schools"])], ["专业数（个）", str(f["majors"])],
-             ["招生计划（人）", str(f["plan"])]]
-    s = f["summary"]
-    if f["previous"] is not None:
-        table += [["比对年度", f"{f['previous'].year or ''}年度"],
-                  ["新增 / 撤销院校（所）", f"{s['schools_added']} / {s['schools_removed']}"],
-                  ["新增 / 撤销专业（个）", f"{s['majors_added']} / {s['majors_removed']}"],
-                  ["调整事项（项）", str(s["adjusted"])]]
-    table += [["联系单位", c.unit], ["联系人", c.person], ["联系电话", c.phone]]
-    return {
-        "title": f"关于报送{f['year']}年度精准技能扶贫技工院校和专业目录的报告",
-        "to": f"{PROVINCE_BUREAU}：", "paras": paras,
-        "attachments": [f"{f['city']}{f['year']}年度精准技能扶贫技工院校和专业目录备案表",
-                        f"{f['city']}{title_catalog}"],
-        "annex": {"title": f"{f['city']}{f['year']}年度精准技能扶贫技工院校和专业目录备案表", "table": table,
-                  "changes": [ch.as_row() for ch in edition.changes]},
-        "notes": [],
-    }
+def _number_year(edition):
+    return edition.published_on.year if edition.published_on else edition.year
 
 
-def notice_letter(edition) -> dict:
-    """关于公布20××年度…目录的通知 (the city's publishing notice)."""
-    f = _facts(edition)
-    title_catalog = f"{f['year']}年度精准技能扶贫技工院校和专业目录"
-    paras = [
-        (0, f"根据{POLICY}要求，经技工院校申报、审核，确定{f['schools']}所技工院校的{f['majors']}个专业为"
-            f"{f['city']}{f['year']}年度承担精准技能扶贫工作的院校和专业，招生计划{f['plan']}人，现予公布。"),
-        (0, "享受精准技能扶贫政策的建档立卡贫困家庭初、高中毕业未能继续升学人员和退役士兵，可根据本目录自愿到村委"
-            "（社区或居委会）报名。各技工院校对就读的建档立卡贫困家庭学生落实“五免一享”政策。"),
-        (0, "承担院校和专业实行动态调整。" + (f["summary_text"] if f["previous"] is not None else "")),
-    ]
-    return {"title": f"关于公布{title_catalog}的通知",
-            "to": "各县（市、区）人力资源社会保障局、扶贫办，各技工院校：", "paras": paras,
-            "attachments": [f"{f['city']}{title_catalog}"], "annex": None, "notes": ["此件主动公开"]}
+def notice_number(config, year) -> str:
+    """The 公布通知's 发文字号: ``filing.notice_number``, else a blank to fill."""
+    return config.filing.notice_number or blank_number(config.issuer.code, year)
 
 
-# ---------------------------------------------------------------- rendering
-
-def pdf_bytes(letter: dict, edition, options) -> bytes:
-    from ..render.seal import seal_markup
-    html = render("html/catalog_filing.html.j2",
-                  dict(letter, issuer=edition.issuer, date=cn_date(edition.published_on, "　　年　月　日"),
-                       fonts_css=Markup(fonts.css(options.fonts)), seal=Markup(seal_markup(options))),
-                  options.templates)
-    return html_to_pdf(html, base_url=options.base_url, date=edition.published_on, title=letter["title"])
+def report_number(config, year) -> str:
+    """The 备案报告's 发文字号: ``filing.report_number``, else a blank to fill (代字 济人社字 → 济人社报)."""
+    return config.filing.report_number or blank_number(report_code(config.issuer.code), year)
 
 
-def _p(doc, text="", role="body", size=16, align=None, indent=False, before=0):
-    p = doc.add_paragraph()
-    if align is not None:
-        p.alignment = align
-    p.paragraph_format.space_before = Pt(before)
-    p.paragraph_format.line_spacing = Pt(28.95)
-    if indent:
-        p.paragraph_format.first_line_indent = Pt(32)
-    if text:
-        d.run(p, text, role, size)
-    return p
+def contact_text(contact) -> str:
+    return (f"联系单位：{contact.unit or BLANK}；联系人：{contact.person or BLANK}；"
+            f"联系电话：{contact.phone or BLANK}。")
 
 
-def docx_bytes(letter: dict, edition, options) -> bytes:
-    doc = d.new_document()
-    section = doc.sections[0]
-    d.page_setup(section)
-    footer = section.footer.paragraphs[0]
-    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    d.run(footer, "— ", "song", 14)
-    d.add_page_field(footer, "song", 14)
-    d.run(footer, " —", "song", 14)
-    _p(doc)
-    _p(doc, letter["title"], "title", 22, WD_ALIGN_PARAGRAPH.CENTER)
-    _p(doc)
-    _p(doc, letter["to"])
-    for level, text in letter["paras"]:
-        _p(doc, text, "hei" if level == 1 else "body", 16, indent=True)
-    if letter["attachments"]:
-        _p(doc)
-        for i, title in enumerate(letter["attachments"], 1):
-            p = _p(doc, ("附件：" if i == 1 else "") + (f"{i}." if len(letter["attachments"]) > 1 else "") + title)
-            p.paragraph_format.left_indent = Pt(32 if i == 1 else 32 + 48)
-    _p(doc)
-    _p(doc)
-    name = _p(doc, edition.issuer, align=WD_ALIGN_PARAGRAPH.RIGHT)
-    name.paragraph_format.right_indent = Pt(16 * 2)
-    date = _p(doc, cn_date(edition.published_on, "　　年　月　日"), align=WD_ALIGN_PARAGRAPH.RIGHT)
-    date.paragraph_format.right_indent = Pt(16 * 4)
-    from ..render.seal import add_docx_seal
-    seal = options.layout.seal_mm
-    # centred over the date (text width 156 mm, date right-indented 4 characters ≈ 22.6 mm)
-    add_docx_seal(name, options, 156 - 22.6 - 30 - seal / 2, -seal / 2 + 3)
-    for note in letter["notes"]:
-        _p(doc, f"（{note}）", indent=True)
-    annex = letter["annex"]
-    if annex:
-        p = _p(doc, "附件1", "hei")
-        p.paragraph_format.page_break_before = True
-        _p(doc)
-        _p(doc, annex["title"], "title", 18, WD_ALIGN_PARAGRAPH.CENTER)
-        table = doc.add_table(rows=0, cols=2)
-        d.table_borders(table)
-        for column, width in zip(table.columns, (60, 96)):
-            column.width = Mm(width)
-        for label, value in annex["table"]:
-            cells = table.add_row().cells
-            for cell, text, width in zip(cells, (label, value), (60, 96)):
-                cell.width = Mm(width)
-                d.run(cell.paragraphs[0], text or "", "body", 14)
-                d.cell_valign_center(cell)
-        if annex["changes"]:
-            _p(doc, "调整明细", "hei", 16, before=12)
-            table = doc.add_table(rows=1, cols=6)
-            d.table_borders(table)
-            widths = (14, 30, 28, 20, 32, 32)
-            for cell, text, width in zip(table.rows[0].cells, ("类型", "学校", "专业", "项目", "原值", "新值"), widths):
-                cell.width = Mm(width)
-                d.run(cell.paragraphs[0], text, "hei", 10.5)
-            d.repeat_header(table.rows[0])
-            for column, width in zip(table.columns, widths):
-                column.width = Mm(width)
-            for row in annex["changes"]:
-                cells = table.add_row().cells
-                for cell, text, width in zip(cells, row, widths):
-                    cell.width = Mm(width)
-                    d.run(cell.paragraphs[0], text, "song", 10.5)
-    return d.document_bytes(doc, edition.published_on)
+def _seal(config) -> str:
+    """placeholder | none; an authorised image is the options' (resolved against publisher.yaml)."""
+    return config.issuer.seal if config.issuer.seal in ("placeholder", "none") else "placeholder"
 
 
-def publishing_notice(edition):
-    """The publishing notice as a 公文 for the notice engine (GB/T 9704), the catalog as its 附件."""
-    from ..domain.notice import Attachment, Notice
-    from ..errors import Location
-    letter = notice_letter(edition)
+def _notice(edition, **fields) -> Notice:
     where = edition.parts[0].catalog.location
     source = Path(where.file)
     return Notice(Location(where.file), path=source.resolve() if source.is_file() else None,
-                  issuers=[edition.issuer], mark="文件",
-                  title=letter["title"], to=letter["to"],
-                  body="\n\n".join(text for _, text in letter["paras"]),
-                  attachments=[Attachment(Location(where.file), title=letter["attachments"][0], table=source)],
-                  date=edition.published_on, notes=list(letter["notes"]),
-                  seal=edition.config.issuer.seal or "placeholder",
-                  printed_by=f"{edition.issuer}办公室", printed_on=edition.published_on)
+                  issuers=[edition.issuer], mark="文件", date=edition.published_on, seal=_seal(edition.config),
+                  printed_by=f"{edition.issuer}办公室", printed_on=edition.published_on, **fields)
+
+
+def _catalog_attachment(edition, title: str) -> Attachment:
+    where = edition.parts[0].catalog.location
+    return Attachment(Location(where.file), title=title, table=Path(where.file))
+
+
+def publishing_notice(edition) -> Notice:
+    """关于公布20××年度…目录的通知: the catalog as its 附件."""
+    f = _facts(edition)
+    paras = [
+        f"根据{POLICY}要求，经技工院校申报、审核，确定{f['schools']}所技工院校的{f['majors']}个专业为"
+        f"{f['city']}{f['year']}年度承担精准技能扶贫工作的院校和专业，招生计划{f['plan']}人，现予公布。",
+        "享受精准技能扶贫政策的建档立卡贫困家庭初、高中毕业未能继续升学人员和退役士兵，可根据本目录自愿到村委"
+        "（社区或居委会）报名。各技工院校对就读的建档立卡贫困家庭学生落实“五免一享”政策。",
+        "承担院校和专业实行动态调整。" + (f["summary_text"] if f["previous"] is not None else ""),
+    ]
+    return _notice(edition, number=notice_number(edition.config, _number_year(edition)),
+                   title=f"关于公布{f['year']}年度精准技能扶贫技工院校和专业目录的通知",
+                   to="各县（市、区）人力资源社会保障局、扶贫办，各技工院校",
+                   body="\n\n".join(paras), notes=["此件主动公开"],
+                   attachments=[_catalog_attachment(edition, f["catalog_title"])])
+
+
+def filing_table(edition) -> list[Table]:
+    """The 备案表: the catalog's numbers and contact as key/value rows; the 调整明细 below."""
+    f, c = _facts(edition), edition.config.contact
+    rows = [("城市", f["city"]), ("年度", str(f["year"])), ("公布日期", f["date"]),
+            ("承担院校数（所）", str(f["schools"])), ("专业数（个）", str(f["majors"])),
+            ("招生计划（人）", str(f["plan"]))]
+    s = f["summary"]
+    if f["previous"] is not None:
+        rows += [("比对年度", f"{f['previous'].year or ''}年度"),
+                 ("新增 / 撤销院校（所）", f"{s['schools_added']} / {s['schools_removed']}"),
+                 ("新增 / 撤销专业（个）", f"{s['majors_added']} / {s['majors_removed']}"),
+                 ("调整事项（项）", str(s["adjusted"]))]
+    rows += [("联系单位", c.unit), ("联系人", c.person), ("联系电话", c.phone)]
+    tables = [Table(tuple(rows), widths=(60, 96))]
+    if edition.changes:
+        changes = tuple((str(i), *change.as_row()) for i, change in enumerate(edition.changes, 1))
+        tables.append(Table(changes, CHANGE_HEAD, caption="调整明细", widths=CHANGE_WIDTHS, size_pt=10.5))
+    return tables
+
+
+def filing_report(edition) -> Notice:
+    """关于报送20××年度…目录的报告: a 上行文 with 签发人; 附件1 the 备案表, 附件2 the catalog."""
+    f, config = _facts(edition), edition.config
+    table_title = f"{f['catalog_title']}备案表"
+    adjusted = f["summary_text"] + ("具体调整情况见附件1。" if edition.changes else "")
+    paras = [
+        f"根据{POLICY}关于“各市人力资源社会保障局要把承担精准技能扶贫技工院校和专业于每年2月底前向社会公布"
+        f"并报省人力资源社会保障厅备案”的要求，我局确定了{f['catalog_title']}，已于{f['date']}向社会公布。"
+        "现将有关情况报告如下：",
+        "一、基本情况",
+        f"{f['city']}{f['year']}年度共有{f['schools']}所技工院校承担精准技能扶贫工作"
+        + (f"（{f['by_type']}）" if f["by_type"] else "")
+        + f"，开设{f['majors']}个专业，招生计划{f['plan']}人"
+        + (f"（按培养层次：{f['by_level']}）" if f["by_level"] else "") + "。",
+        "二、动态调整情况",
+        "本年度为首次公布目录，无上年度目录可供比对。" if f["previous"] is None else adjusted,
+        "三、联系方式",
+        contact_text(config.contact),
+    ]
+    where = edition.parts[0].catalog.location
+    return _notice(edition, number=report_number(config, _number_year(edition)),
+                   signers=[config.filing.signer or BLANK_SIGNER],
+                   title=f"关于报送{f['year']}年度精准技能扶贫技工院校和专业目录的报告",
+                   to=PROVINCE_BUREAU, body="\n\n".join(paras),
+                   attachments=[Attachment(Location(where.file), title=table_title, tables=filing_table(edition)),
+                                _catalog_attachment(edition, f["catalog_title"])])
 
 
 # ---------------------------------------------------------------- the document kind
 
-@dataclass(frozen=True)
-class Report:
-    """The 备案报告 with its 备案表 (laid out here, not yet by the notice engine)."""
-
-    letter: dict
-    edition: object
-
-
 def plan(project, options, report, previous=None) -> list:
-    """The filing of each city edition: the publishing notice (a 公文 through the notice
-    engine, the catalog as its 附件) and the report to the province with its 备案表."""
+    """The filing of each city edition: the publishing notice and the report, both 公文."""
     from ..kinds import Document
     from .catalog import editions
     from .notice import measured
     from .notice_layout import NoticeJob
+    from ..checks import check_filing
+    if not project.config.file:
+        check_filing(project, report.findings, without_config=True)
     documents = []
     for edition in editions(project, previous):
         if edition.merged:
             report.note("提示：全省汇总目录不生成备案报告和公布通知（备案由各市分别报送）。")
             continue
+        catalog = edition.parts[0].catalog
         notice = publishing_notice(edition)
-        job = NoticeJob(notice, (edition.parts[0].catalog,))
-        documents.append(Document("filing", f"{edition.stem}-公布通知", measured(job, options), notice.title))
-        documents.append(Document("filing", f"{edition.stem}-备案报告", Report(report_letter(edition), edition),
-                                  "备案报告"))
+        documents.append(Document("filing", f"{edition.stem}-公布通知",
+                                  measured(NoticeJob(notice, (catalog,)), options), notice.title))
+        filing = filing_report(edition)
+        documents.append(Document("filing", f"{edition.stem}-备案报告",
+                                  measured(NoticeJob(filing, (None, catalog)), options), filing.title))
     return documents
-
-
-def filing_pdf(model, options, report) -> bytes:
-    if isinstance(model, Report):
-        return pdf_bytes(model.letter, model.edition, options)
-    from .notice_pdf import pdf_bytes as notice_pdf
-    return notice_pdf(model, options, report)
-
-
-def filing_docx(model, options, report) -> bytes:
-    if isinstance(model, Report):
-        return docx_bytes(model.letter, model.edition, options)
-    from .notice_docx import docx_bytes as notice_docx
-    return notice_docx(model, options, report)
 
 
 def _register():
     from ..kinds import Kind, register
-    here = "publisher.documents.catalog_filing"
+    here = "publisher.documents"
     register(Kind("filing", "目录备案报告和公布通知", ("catalog",), ("docx", "pdf"), plan,
-                  {"docx": f"{here}:filing_docx", "pdf": f"{here}:filing_pdf"}))
+                  {"docx": f"{here}.notice_docx:docx_bytes", "pdf": f"{here}.notice_pdf:pdf_bytes"}))
 
 
 _register()

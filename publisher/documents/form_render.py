@@ -9,8 +9,8 @@ from markupsafe import Markup
 
 from ..domain.people import ETHNIC_GROUPS
 from ..render import fonts
-from ..render.docx import (cant_split, cell_valign_center, document_bytes, new_document, page_setup,
-                           repeat_header, run, table_borders)
+from ..render.docx import (cant_split, cell_valign_center, document_bytes, find_or_add, new_document, page_setup,
+                           repeat_header, run, set_flag, table_borders)
 from ..render.html import render
 from ..render.pdf import html_to_pdf
 from ..render.seal import add_docx_seal, seal_markup
@@ -21,6 +21,9 @@ from .forms import PRINT_BLANK_ROWS, XLSX_BLANK_ROWS, build_form, total_texts
 PAGE_MARGINS = {"top": 20, "bottom": 22, "left": 15, "right": 15}
 TEXT_WIDTH_MM = 297 - PAGE_MARGINS["left"] - PAGE_MARGINS["right"]
 META_PT = 14            # 四号: 填表单位 / 填表时间 / 填表人 lines
+# A filled form's seal: its top this far above the 填表单位 line, below the title (whose box ends
+# 5 mm above the line on a form page, one line above it on a notice's attachment page).
+SEAL_ABOVE_MM = 3.5
 LEFT_ALIGNED = ("school", "address", "major", "category")
 
 
@@ -242,7 +245,7 @@ def _context(form, options, with_label: bool, with_title: bool) -> dict:
         "head": head, "rows": rows, "total": total, "widths": _widths(form),
         "unit_text": form.unit, "date_text": form.date, "filled_by": form.filled_by, "phone": form.phone,
         "blank": form.blank, "table_pt": form.table_pt, "seal": Markup(seal),
-        "seal_mm": options.layout.seal_mm,
+        "seal_mm": options.layout.seal_mm, "seal_above_mm": SEAL_ABOVE_MM,
         "font_css": Markup(_scoped_font_css(options)),
     }
 
@@ -322,8 +325,8 @@ def add_to_docx(document, form, options, with_label: bool = False, with_title: b
         d = options.layout.seal_mm
         char_mm = META_PT * 25.4 / 72
         centre = (len(prefix) + len(form.unit.strip() or form.unit) / 2) * char_mm
-        # Centred on the unit name, its label just above the line (as in the PDF).
-        add_docx_seal(paragraph, options, max(0.0, centre - d / 2), char_mm * 0.6 - d / 2 - 5, label="centre")
+        # Centred on the unit name, its top just above the line, clear of the title (as in the PDF).
+        add_docx_seal(paragraph, options, max(0.0, centre - d / 2), -SEAL_ABOVE_MM, label="centre")
 
     n = len(form.columns)
     table = document.add_table(rows=form.head_rows + len(form.rows) + 1, cols=n)
@@ -386,27 +389,17 @@ def _fill(cell, text: str, role: str, size: float, align: str) -> None:
 def _mark_size(paragraph, size: float) -> None:
     """The paragraph mark in the cell's size: an empty cell's line is as high as its mark, and
     the Normal style's 16 pt would make every blank row 8 mm instead of the PDF's 6 mm."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-    rpr = OxmlElement("w:rPr")
+    rpr = find_or_add(paragraph._p.get_or_add_pPr(), "w:rPr")      # put in schema order on save
     for tag in ("w:sz", "w:szCs"):
-        el = OxmlElement(tag)
-        el.set(qn("w:val"), str(round(size * 2)))
-        rpr.append(el)
-    paragraph._p.get_or_add_pPr().append(rpr)       # put in schema order on save
+        set_flag(rpr, tag, str(round(size * 2)))
 
 
 def _grid(table, widths) -> None:
     """Column widths in the table grid and the table width (LibreOffice and WPS read these)."""
-    from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
     for col, width in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), widths):
         col.set(qn("w:w"), str(int(width.twips)))
-    tbl_pr = table._tbl.tblPr
-    tbl_w = tbl_pr.find(qn("w:tblW"))
-    if tbl_w is None:
-        tbl_w = OxmlElement("w:tblW")
-        tbl_pr.append(tbl_w)
+    tbl_w = find_or_add(table._tbl.tblPr, "w:tblW")
     tbl_w.set(qn("w:type"), "dxa")
     tbl_w.set(qn("w:w"), str(int(sum(w.twips for w in widths))))
 

@@ -6,7 +6,10 @@ Layers, each reading the one before:
 - ``publisher.linebreak`` — titles and names broken at words;
 - ``notice_layout`` — the GB/T 9704 numbers (mark, signature, seals), and what the writers take;
 - ``notice_pdf.measure`` — the measuring stage (a first WeasyPrint pass) giving a ``NoticeLayout``;
-- the writers ``notice_pdf.pdf_bytes`` and ``notice_docx.docx_bytes``, both from that layout.
+- the writers ``notice_pdf.pdf_bytes`` and ``notice_docx.docx_bytes``, both from that layout
+  (attachment content: ``notice_attachments``, ``notice_docx_pages``; DOCX grid paragraphs:
+  ``notice_docx_base``); ``notice_check.self_check`` reads the final PDF render back.
+The catalog filing (``catalog_filing``) makes its 公布通知 and 备案报告 through the same layers.
 """
 from __future__ import annotations
 

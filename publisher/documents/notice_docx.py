@@ -1,113 +1,24 @@
-"""The notice as DOCX (python-docx): GB/T 9704 page, 22 x 28 grid, odd/even footers, red mark and
-rule, floating seal placeholders, landscape sections for form pages, the 版记 at the page bottom."""
+"""The notice as DOCX (python-docx): GB/T 9704 page, 22 x 28 grid, the 版头 (red mark, 发文字号,
+签发人, red rule), title, body, 附件说明, 署名 with floating seal placeholders and 附注; the pages
+after them (attachments, 版记) are ``notice_docx_pages``, the grid paragraphs ``notice_docx_base``."""
 from __future__ import annotations
 
-import math
-
-from docx.enum.section import WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT
-from docx.oxml import OxmlElement
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
 from ..domain.notice import Notice, parse_body
-from ..render.docx import add_page_field, border, document_bytes, new_document, page_setup, run, set_grid
+from ..render.docx import (bare_table, cell_valign_center, document_bytes, new_document, no_snap, page_setup,
+                           paragraph_border, run, set_flag, set_grid)
 from ..render.seal import docx_seal
 from . import notice_layout as L
+from .notice_docx_base import body_paragraphs, exact, grid_paragraph, number_footers, title_paragraph
+from .notice_docx_pages import add_attachment, add_banji, new_section
 from .notice_layout import MeasuredNotice
 
-# The line pitch in whole twips, rounded down (579 = 28.95 pt): 22 lines of 580 would not fit
-# the 12,756-twip text area, and Word would move the 22nd line of every page to the next.
-LINE_PT = math.floor(L.LINE / L.PT * 20) / 20
 RULE_GAP = 1.7                         # mm: empty paragraph whose bottom border is the red rule
 RULE_H = RULE_GAP + (1 + 1.5) * L.PT   # + border space (1 pt) and width (12 eighths = 1.5 pt)
-HEAD_FONT = {1: "hei", 2: "kai", 3: "body", 4: "body"}
-
-
-def _exact(paragraph, pt: float = LINE_PT) -> None:
-    pf = paragraph.paragraph_format
-    pf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-    pf.line_spacing = Pt(pt)
-    pf.space_before = Pt(0)
-    pf.space_after = Pt(0)
-
-
-def _flag(parent, tag: str, value: str = "0") -> None:
-    """Set an on/off property python-docx has no attribute for; ``document_bytes`` puts it in
-    schema order on save (``render.ooxml``)."""
-    el = parent.find(qn(tag))
-    if el is None:
-        el = OxmlElement(tag)
-        parent.append(el)
-    el.set(qn("w:val"), value)
-
-
-def _no_snap(paragraph) -> None:
-    """snapToGrid off: the paragraph keeps its own line spacing and glyph widths instead of the
-    document grid's."""
-    _flag(paragraph._p.get_or_add_pPr(), "w:snapToGrid")
-
-
-def _para(doc, align=None, first_chars: float = 0, before_lines: float = 0, pt: float = LINE_PT):
-    p = doc.add_paragraph()
-    _exact(p, pt)
-    if align is not None:
-        p.alignment = align
-    if first_chars:
-        p.paragraph_format.first_line_indent = Mm(first_chars * L.CHAR)
-    if before_lines:
-        p.paragraph_format.space_before = Pt(before_lines * LINE_PT)
-    return p
-
-
-def _footers(section) -> None:
-    section.footer_distance = Mm(L.MARGIN["bottom"] - L.PAGE_NO_GAP - 6)
-    for footer, align, side in ((section.footer, WD_ALIGN_PARAGRAPH.RIGHT, "right"),
-                                (section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT, "left")):
-        footer.is_linked_to_previous = False
-        p = footer.paragraphs[0]
-        p.alignment = align
-        if side == "right":
-            p.paragraph_format.right_indent = Mm(L.CHAR)
-        else:
-            p.paragraph_format.left_indent = Mm(L.CHAR)
-        run(p, "— ", "song", L.PAGE_NO_PT)
-        add_page_field(p, "song", L.PAGE_NO_PT)
-        run(p, " —", "song", L.PAGE_NO_PT)
-
-
-def _bottom_border(paragraph, color: str, eighths: int) -> None:
-    ppr = paragraph._p.get_or_add_pPr()
-    borders = OxmlElement("w:pBdr")
-    borders.append(border("bottom", eighths, color, space=1))
-    ppr.append(borders)
-
-
-def _no_borders(table) -> None:
-    """No borders and no cell margins (Word's default 1.9 mm a side would wrap the mark's
-    names and move the 版记 text off its indents)."""
-    tbl_pr = table._tbl.tblPr
-    borders = OxmlElement("w:tblBorders")
-    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        borders.append(border(edge, val="nil"))
-    tbl_pr.append(borders)
-    margins = OxmlElement("w:tblCellMar")
-    for edge in ("top", "left", "bottom", "right"):
-        el = OxmlElement(f"w:{edge}")
-        el.set(qn("w:w"), "0")
-        el.set(qn("w:type"), "dxa")
-        margins.append(el)
-    tbl_pr.append(margins)
-
-
-def _cell_border(cell, edge: str, eighths: int) -> None:
-    tc_pr = cell._tc.get_or_add_tcPr()
-    borders = tc_pr.find(qn("w:tcBorders"))
-    if borders is None:
-        borders = OxmlElement("w:tcBorders")
-        tc_pr.append(borders)
-    borders.append(border(edge, eighths))
 
 
 def _mark(doc, notice: Notice, red: str) -> None:
@@ -116,15 +27,18 @@ def _mark(doc, notice: Notice, red: str) -> None:
     if len(mark.names) == 1:
         # Exact line spacing of the glyph size, as in the PDF (the mark's height is part of where
         # the body ends on page 1, which the signature layout is fitted to).
-        p = _para(doc, WD_ALIGN_PARAGRAPH.CENTER, pt=size_pt)
-        _no_snap(p)
+        p = grid_paragraph(doc, WD_ALIGN_PARAGRAPH.CENTER, pt=size_pt)
+        no_snap(p)
         run(p, mark.names[0] + mark.suffix, "title", size_pt, color=red)
         return
     cols = 2 if mark.suffix else 1
     table = doc.add_table(rows=1, cols=cols)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    _no_borders(table)
-    widths = [mark.width + 1, (L.text_units(mark.suffix) + 0.4) * mark.size_mm + 1][:cols]
+    bare_table(table)
+    # Each column its text's width plus up to 0.5 mm (so rounding to twips never wraps a name),
+    # the table never wider than the text area (GB/T 9704: the mark within the 版心).
+    ease = min(0.5, max(L.TEXT_W - mark.total_width, 0) / cols)
+    widths = [mark.width + ease, mark.total_width - mark.width + ease][:cols]
     table.autofit = False
     for column, cell, w in zip(table.columns, table.rows[0].cells, widths):
         column.width = Mm(w)
@@ -132,59 +46,40 @@ def _mark(doc, notice: Notice, red: str) -> None:
     names = table.rows[0].cells[0]
     for i, name in enumerate(mark.names):
         p = names.paragraphs[0] if i == 0 else names.add_paragraph()
-        _exact(p, size_pt)
-        _no_snap(p)
+        exact(p, size_pt)
+        no_snap(p)
         if i < len(mark.names) - 1:
             p.paragraph_format.space_after = Pt(mark.gap / L.PT)
         p.alignment = WD_ALIGN_PARAGRAPH.DISTRIBUTE
         run(p, name, "title", size_pt, color=red)
     if cols == 2:
         cell = table.rows[0].cells[1]
-        v = OxmlElement("w:vAlign")
-        v.set(qn("w:val"), "center")
-        cell._tc.get_or_add_tcPr().append(v)
+        cell_valign_center(cell)
         p = cell.paragraphs[0]
-        _exact(p, size_pt)
-        _no_snap(p)
-        p.paragraph_format.left_indent = Mm(mark.size_mm * 0.3)
+        exact(p, size_pt)
+        no_snap(p)
+        p.paragraph_format.left_indent = Mm(mark.suffix_indent)
         run(p, mark.suffix, "title", size_pt, color=red)
-
-
-def _body(doc, paras, bold34: bool = False) -> None:
-    for para in paras:
-        p = _para(doc, WD_ALIGN_PARAGRAPH.JUSTIFY, first_chars=2)
-        if para.level and not para.rest:
-            p.paragraph_format.keep_with_next = True       # a heading line never ends a page
-        if para.level:
-            run(p, para.head, HEAD_FONT[para.level], L.BODY_PT, bold=bold34 and para.level >= 3)
-            if para.rest:
-                run(p, para.rest, "body", L.BODY_PT)
-        else:
-            run(p, para.text, "body", L.BODY_PT)
 
 
 def _attachment_note(doc, items) -> None:
     if not items:
         return
     if len(items) == 1:
-        p = _para(doc, before_lines=1)
+        p = grid_paragraph(doc, before_lines=1)
         p.paragraph_format.left_indent = Mm(5 * L.CHAR)
         p.paragraph_format.first_line_indent = Mm(-3 * L.CHAR)
+        p.paragraph_format.keep_together = True
         run(p, "附件：" + items[0].title, "body", L.BODY_PT)
         return
     for i, item in enumerate(items, 1):
-        p = _para(doc, before_lines=1 if i == 1 else 0)
+        p = grid_paragraph(doc, before_lines=1 if i == 1 else 0)
         p.paragraph_format.left_indent = Mm(6 * L.CHAR)
         p.paragraph_format.first_line_indent = Mm((-4 if i == 1 else -1) * L.CHAR)
+        # The 附件说明 is one block: its lines never part over a page end.
+        p.paragraph_format.keep_together = True
+        p.paragraph_format.keep_with_next = i < len(items)
         run(p, ("附件：" if i == 1 else "") + f"{i}." + item.title, "body", L.BODY_PT)
-
-
-def _title(doc, lines, before_lines: float = 0) -> None:
-    p = _para(doc, WD_ALIGN_PARAGRAPH.CENTER, before_lines=before_lines)
-    for i, line in enumerate(lines):
-        r = run(p, line, "title", L.TITLE_PT)
-        if i < len(lines) - 1:
-            r.add_break()
 
 
 def _signature(doc, notice: Notice, sign: L.SignatureLayout, red: str, image) -> L.SignatureLayout:
@@ -194,244 +89,44 @@ def _signature(doc, notice: Notice, sign: L.SignatureLayout, red: str, image) ->
         # An empty paragraph as tall as the gap down to the first 署名 row holds the seals.
         # These lines are off the 22-line grid: snapToGrid off, or LibreOffice/WPS put each
         # line on the grid whatever its exact spacing.
-        anchor = _para(doc, pt=sign.name_top / L.PT)
+        anchor = grid_paragraph(doc, pt=sign.name_top / L.PT)
         anchor.paragraph_format.keep_with_next = True
-        _no_snap(anchor)
+        no_snap(anchor)
         for r in range(sign.rows):
-            p = _para(doc, pt=sign.pitch / L.PT)
+            p = grid_paragraph(doc, pt=sign.pitch / L.PT)
             p.paragraph_format.keep_with_next = True
-            _no_snap(p)
+            no_snap(p)
             for n in sign.names:
                 p.paragraph_format.tab_stops.add_tab_stop(Mm(n.centre), WD_TAB_ALIGNMENT.CENTER)
             run(p, "".join("\t" + (n.lines[r] if r < len(n.lines) else "") for n in sign.names), "body", L.BODY_PT)
         for centre, top in sign.seals:
             docx_seal(anchor, sign.diameter, centre - sign.diameter / 2, top, red, image)
-        p = _para(doc, WD_ALIGN_PARAGRAPH.RIGHT, pt=sign.pitch / L.PT)
-        _no_snap(p)
+        p = grid_paragraph(doc, WD_ALIGN_PARAGRAPH.RIGHT, pt=sign.pitch / L.PT)
+        no_snap(p)
         p.paragraph_format.right_indent = Mm(4 * L.CHAR)
         run(p, sign.date, "body", L.BODY_PT)
         below = sign.height - (sign.date_top + sign.pitch)
         if below > 0.05 and notice.notes:
             p.paragraph_format.space_after = Pt(below / L.PT)
     else:
-        anchor = _para(doc)
+        anchor = grid_paragraph(doc)
         anchor.paragraph_format.keep_with_next = True
         for n in sign.names:
-            p = _para(doc, WD_ALIGN_PARAGRAPH.RIGHT)
+            p = grid_paragraph(doc, WD_ALIGN_PARAGRAPH.RIGHT)
             p.paragraph_format.keep_with_next = True
             p.paragraph_format.right_indent = Mm(2 * L.CHAR)
             run(p, n.lines[0], "body", L.BODY_PT)
-        p = _para(doc)
+        p = grid_paragraph(doc)
         p.paragraph_format.left_indent = Mm(sign.date_left)
         run(p, sign.date, "body", L.BODY_PT)
     return sign
-
-
-# A landscape page is printed turned a quarter counter-clockwise on the sheet: its top edge on the
-# sheet's left (the binding edge of an odd page: the table head faces it), its left edge on the
-# sheet's bottom, its bottom on the sheet's right.  Margins are the portrait ones turned with it.
-LANDSCAPE_MARGINS = {"top": L.MARGIN["left"], "bottom": L.MARGIN["right"],
-                     "left": L.MARGIN["bottom"], "right": L.MARGIN["top"]}
-NUMBER_BOX = 6.0                       # mm: thickness of the page-number text box (one 4号 line)
-NUMBER_RUN = 40.0                      # mm: its length along the number
-
-
-def _page_no_runs(font: str) -> str:
-    rpr = (f'<w:rPr><w:rFonts w:ascii="{font}" w:hAnsi="{font}" w:eastAsia="{font}" w:cs="{font}"/>'
-           f'<w:sz w:val="{L.PAGE_NO_PT * 2}"/><w:szCs w:val="{L.PAGE_NO_PT * 2}"/></w:rPr>')
-    return (f'<w:r>{rpr}<w:t xml:space="preserve">— </w:t></w:r>'
-            f'<w:r>{rpr}<w:fldChar w:fldCharType="begin"/></w:r>'
-            f'<w:r>{rpr}<w:instrText xml:space="preserve"> PAGE </w:instrText></w:r>'
-            f'<w:r>{rpr}<w:fldChar w:fldCharType="separate"/></w:r>'
-            f'<w:r>{rpr}<w:t>1</w:t></w:r>'
-            f'<w:r>{rpr}<w:fldChar w:fldCharType="end"/></w:r>'
-            f'<w:r>{rpr}<w:t xml:space="preserve"> —</w:t></w:r>')
-
-
-def _landscape_page_number(paragraph, odd: bool, shape_id: int) -> None:
-    """"— n —" where the portrait page has it (GBT9704.md tables: a landscape table page keeps the
-    page number where a portrait page would have it): a floating text box, its text turned 90°
-    clockwise (DrawingML vert="vert", VML layout-flow:vertical), at the landscape page's left
-    edge — the sheet's bottom — 7 mm outside the text area; at the end of the text area's
-    bottom-side (the sheet's right) less one character on odd pages, from its top side (the
-    sheet's left) plus one character on even pages, as the portrait footers align."""
-    from docx.oxml import parse_xml
-    from ..render.fonts import ROLES
-    from ..render.seal import _NS
-    font = ROLES["song"].docx_name
-    m = LANDSCAPE_MARGINS
-    x = m["left"] - L.PAGE_NO_GAP - NUMBER_BOX                          # glyph tops face the text
-    if odd:
-        y = L.PAGE_W - m["bottom"] - L.CHAR - NUMBER_RUN
-        jc = "right"
-    else:
-        y = m["top"] + L.CHAR
-        jc = "left"
-    emu = lambda mm: int(Mm(mm))  # noqa: E731
-    pt = lambda mm: f"{mm / L.PT:.2f}pt"  # noqa: E731
-    par = (f'<w:p><w:pPr><w:snapToGrid w:val="0"/><w:spacing w:before="0" w:after="0" w:line="{L.PAGE_NO_PT * 20}" '
-           f'w:lineRule="exact"/><w:ind w:left="0" w:right="0" w:firstLine="0"/><w:jc w:val="{jc}"/></w:pPr>'
-           f'{_page_no_runs(font)}</w:p>')
-    name = f"PageNumber{shape_id}"
-    dml = (
-        f'<wp:anchor distT="0" distB="0" distL="0" distR="0" simplePos="0" relativeHeight="{251660000 + shape_id}" '
-        f'behindDoc="0" locked="1" layoutInCell="0" allowOverlap="1">'
-        f'<wp:simplePos x="0" y="0"/>'
-        f'<wp:positionH relativeFrom="page"><wp:posOffset>{emu(x)}</wp:posOffset></wp:positionH>'
-        f'<wp:positionV relativeFrom="page"><wp:posOffset>{emu(y)}</wp:posOffset></wp:positionV>'
-        f'<wp:extent cx="{emu(NUMBER_BOX)}" cy="{emu(NUMBER_RUN)}"/><wp:effectExtent l="0" t="0" r="0" b="0"/>'
-        f'<wp:wrapNone/><wp:docPr id="{shape_id}" name="{name}"/><wp:cNvGraphicFramePr/>'
-        f'<a:graphic><a:graphicData uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape">'
-        f'<wps:wsp><wps:cNvSpPr txBox="1"/>'
-        f'<wps:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{emu(NUMBER_BOX)}" cy="{emu(NUMBER_RUN)}"/></a:xfrm>'
-        f'<a:prstGeom prst="rect"><a:avLst/></a:prstGeom><a:noFill/><a:ln><a:noFill/></a:ln></wps:spPr>'
-        f'<wps:txbx><w:txbxContent>{par}</w:txbxContent></wps:txbx>'
-        f'<wps:bodyPr rot="0" vert="vert" wrap="square" lIns="0" tIns="0" rIns="0" bIns="0" anchor="ctr" '
-        f'anchorCtr="0"><a:noAutofit/></wps:bodyPr>'
-        f'</wps:wsp></a:graphicData></a:graphic></wp:anchor>'
-    )
-    vml = (
-        f'<w:pict><v:shapetype id="_x0000_t202" coordsize="21600,21600" o:spt="202" '
-        f'path="m,l,21600r21600,l21600,xe"><v:stroke joinstyle="miter"/><v:path gradientshapeok="t" '
-        f'o:connecttype="rect"/></v:shapetype>'
-        f'<v:shape id="{name}" o:spid="_x0000_s{shape_id}" type="#_x0000_t202" filled="f" stroked="f" '
-        f'style="position:absolute;margin-left:{pt(x)};margin-top:{pt(y)};width:{pt(NUMBER_BOX)};'
-        f'height:{pt(NUMBER_RUN)};z-index:{251660000 + shape_id};mso-position-horizontal-relative:page;'
-        f'mso-position-vertical-relative:page;layout-flow:vertical;v-text-anchor:middle">'
-        f'<v:textbox style="layout-flow:vertical" inset="0,0,0,0"><w:txbxContent>{par}</w:txbxContent></v:textbox>'
-        f'</v:shape></w:pict>'
-    )
-    xml = (f'<w:r {_NS}><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing>{dml}</w:drawing></mc:Choice>'
-           f'<mc:Fallback>{vml}</mc:Fallback></mc:AlternateContent></w:r>')
-    paragraph._p.append(parse_xml(xml))
-
-
-def _landscape_footers(doc, section) -> None:
-    """Footers of a landscape section: only the turned page number, odd and even."""
-    index = len(doc.sections)
-    # The footer only anchors the floating number: keep it 1 pt high and close to the edge, or
-    # Word and LibreOffice raise the text area's bottom over it (a 16 pt line at 22 mm from the
-    # edge ends above the 26 mm margin) and a form that fits the page runs onto the next.
-    section.footer_distance = Mm(5)
-    for footer, odd in ((section.footer, True), (section.even_page_footer, False)):
-        footer.is_linked_to_previous = False
-        p = footer.paragraphs[0]
-        _exact(p, 1)
-        _no_snap(p)
-        for r in list(p._p):
-            if r.tag != qn("w:pPr"):
-                p._p.remove(r)
-        _landscape_page_number(p, odd, 5000 + 2 * index + (0 if odd else 1))
-
-
-def _new_section(doc, landscape: bool, start=WD_SECTION.NEW_PAGE):
-    section = doc.add_section(start)
-    if landscape:
-        page_setup(section, True, LANDSCAPE_MARGINS)
-        set_grid(section, 15, 40)
-        _landscape_footers(doc, section)
-    else:
-        page_setup(section)
-        set_grid(section)
-        if doc.sections[-2].orientation:
-            _footers(section)          # not the landscape section's turned number
-    return section
-
-
-def _attachment(doc, index: int, count: int, att, model, options) -> None:
-    from .notice_pdf import table_rows
-    landscape = bool(att.form)
-    if att.table and not att.form:
-        head, rows = table_rows(model, options.mask)
-        landscape = len(head) > 5
-    _new_section(doc, landscape)
-    p = _para(doc)
-    run(p, L.attachment_label(index, count), "hei", L.BODY_PT)
-    _title(doc, L.break_lines(att.title, 28 if landscape else L.TITLE_CHARS), before_lines=1)
-    if not att.form:
-        _para(doc)                 # a form starts with its own 填表单位 line, spaced from the title
-    if att.form:
-        from .form_render import add_form_docx
-        add_form_docx(doc, att.form, model, options, getattr(model, "city", None), with_title=False)
-    elif att.table:
-        from ..render.docx import repeat_header, table_borders
-        table = doc.add_table(rows=1 + len(rows), cols=len(head))
-        table.alignment = WD_TABLE_ALIGNMENT.CENTER
-        table_borders(table)
-        repeat_header(table.rows[0])
-        for r, values in enumerate([head, *rows]):
-            for c, value in enumerate(values):
-                cp = table.rows[r].cells[c].paragraphs[0]
-                cp.alignment = WD_ALIGN_PARAGRAPH.CENTER
-                _no_snap(cp)
-                run(cp, value, "body", 11)
-    else:
-        _body(doc, parse_body(att.body))
-
-
-def _banji(doc, notice: Notice, banji: dict | None) -> None:
-    if banji is None:
-        return
-    if banji["new_page"]:
-        section = _new_section(doc, False, WD_SECTION.EVEN_PAGE)
-        for footer in (section.footer, section.even_page_footer):
-            footer.is_linked_to_previous = False
-            for p in footer.paragraphs:
-                for r in list(p.runs):
-                    r._r.getparent().remove(r._r)
-        v = OxmlElement("w:vAlign")
-        v.set(qn("w:val"), "bottom")
-        section._sectPr.append(v)
-        holder = doc.paragraphs[-1]
-    else:
-        holder = None
-    rows = [("cc", banji["cc"])] if banji["cc"] else []
-    rows.append(("pr", ""))
-    table = doc.add_table(rows=len(rows), cols=1)
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    _no_borders(table)
-    for i, (kind, text) in enumerate(rows):
-        cell = table.rows[i].cells[0]
-        cell.width = Mm(L.TEXT_W)
-        p = cell.paragraphs[0]
-        _exact(p, 14 * 1.5)
-        _no_snap(p)
-        p.paragraph_format.left_indent = Pt(14)
-        p.paragraph_format.right_indent = Pt(14)
-        if kind == "cc":
-            p.paragraph_format.left_indent = Pt(14 * 4)
-            p.paragraph_format.first_line_indent = Pt(-14 * 3)
-            run(p, "抄送：" + text, "body", L.BANJI_PT)
-        else:
-            p.paragraph_format.tab_stops.add_tab_stop(Mm(L.TEXT_W) - Pt(28), WD_TAB_ALIGNMENT.RIGHT)
-            run(p, banji["by"] + "\t" + banji["on"], "body", L.BANJI_PT)
-        if i == 0:
-            _cell_border(cell, "top", 8)
-        _cell_border(cell, "bottom", 8 if i == len(rows) - 1 else 6)
-    # A document cannot end with a table: Word adds an empty 3号 paragraph after it, which would
-    # lift a bottom-aligned 版记 6 mm off the text area's bottom edge. End with a 1 pt one.
-    end = _para(doc, pt=1)
-    _no_snap(end)
-    if holder is None:
-        # Float the table at the bottom of the text area of the page it lands on.
-        tbl_pr = table._tbl.tblPr
-        pos = OxmlElement("w:tblpPr")
-        pos.set(qn("w:vertAnchor"), "margin")
-        pos.set(qn("w:horzAnchor"), "margin")
-        pos.set(qn("w:tblpXSpec"), "center")
-        pos.set(qn("w:tblpYSpec"), "bottom")
-        tbl_pr.insert(0, pos)
 
 
 def _default_size(doc, size_pt: float) -> None:
     """The document-grid character pitch counts from the default size: make it 3号 (16 pt)."""
     rpr = doc.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
     for tag in ("w:sz", "w:szCs"):
-        el = rpr.find(qn(tag))
-        if el is None:
-            el = OxmlElement(tag)
-            rpr.append(el)
-        el.set(qn("w:val"), str(int(size_pt * 2)))
+        set_flag(rpr, tag, str(int(size_pt * 2)))
 
 
 def _own_grid(doc) -> None:
@@ -452,8 +147,8 @@ def _own_grid(doc) -> None:
     ppr = normal.get_or_add_pPr()
     # No widow/orphan control either: every page holds its 22 lines, as in the PDF.
     for tag in ("w:widowControl", "w:overflowPunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:snapToGrid"):
-        _flag(ppr, tag)
-    _flag(normal.get_or_add_rPr(), "w:spacing", str(L.CHAR_SPACING))
+        set_flag(ppr, tag)
+    set_flag(normal.get_or_add_rPr(), "w:spacing", str(L.CHAR_SPACING))
 
 
 def docx_bytes(measured: MeasuredNotice, options, report=None) -> bytes:
@@ -469,7 +164,7 @@ def docx_bytes(measured: MeasuredNotice, options, report=None) -> bytes:
     section = doc.sections[0]
     page_setup(section)
     set_grid(section)
-    _footers(section)
+    number_footers(section)
     body = doc.element.body
     first = doc.paragraphs[0] if doc.paragraphs else None
     if first is not None and not first.text:
@@ -478,31 +173,35 @@ def docx_bytes(measured: MeasuredNotice, options, report=None) -> bytes:
     pre = [(notice.copy_no, "body"), (notice.secrecy, "hei"), (notice.urgency, "hei")]
     pre = [(t, role) for t, role in pre if t]
     for text, role in pre:
-        p = _para(doc)
+        p = grid_paragraph(doc)
         run(p, text, role, L.BODY_PT)
-    spacer = _para(doc, pt=max(L.MARK_TOP - len(pre) * L.LINE, 1) / L.PT)
-    _no_snap(spacer)
+    spacer = grid_paragraph(doc, pt=max(L.MARK_TOP - len(pre) * L.LINE, 1) / L.PT)
+    no_snap(spacer)
     _mark(doc, notice, red)
-    p = _para(doc, WD_ALIGN_PARAGRAPH.CENTER, before_lines=2)
+    p = grid_paragraph(doc, WD_ALIGN_PARAGRAPH.CENTER, before_lines=2)
     if notice.signers:
         p.alignment = WD_ALIGN_PARAGRAPH.LEFT
         p.paragraph_format.left_indent = Mm(L.CHAR)
-        p.paragraph_format.tab_stops.add_tab_stop(Mm(L.TEXT_W - 2 * L.CHAR), WD_TAB_ALIGNMENT.RIGHT)
+        # Tab stops count from the text area's left edge (not the indent): the name ends one
+        # character in from the right, as in the PDF.
+        p.paragraph_format.tab_stops.add_tab_stop(Mm(L.TEXT_W - L.CHAR), WD_TAB_ALIGNMENT.RIGHT)
         run(p, notice.number + "\t签发人：", "body", L.BODY_PT)
         run(p, "　".join(notice.signers), "kai", L.BODY_PT)
     else:
         run(p, notice.number, "body", L.BODY_PT)
     # The rule 1.7 mm below the 发文字号's line (about 4 mm below its glyphs); the title's
     # two blank lines count from the 发文字号's line, so the rule paragraph takes no line.
-    rule = _para(doc, pt=RULE_GAP / L.PT)
-    _no_snap(rule)
-    _bottom_border(rule, red, 12)
+    rule = grid_paragraph(doc, pt=RULE_GAP / L.PT)
+    no_snap(rule)
+    paragraph_border(rule, "bottom", 12, red, space=1)
     # 主体
-    _title(doc, L.title_lines(notice.title), before_lines=2 - RULE_H / L.LINE)
+    title_paragraph(doc, L.title_lines(notice.title), before_lines=2 - RULE_H / L.LINE)
     if notice.to:
-        p = _para(doc, before_lines=1)
+        p = grid_paragraph(doc, before_lines=1)
         run(p, notice.to if notice.to.endswith("：") else notice.to + "：", "body", L.BODY_PT)
-    _body(doc, parse_body(notice.body), bold34)
+    body_paragraphs(doc, parse_body(notice.body), bold34)
+    if notice.attachments and doc.paragraphs:
+        doc.paragraphs[-1].paragraph_format.keep_with_next = True    # the 附件说明 never leaves the 正文
     _attachment_note(doc, notice.attachments)
     if doc.paragraphs:
         # Word keeps the last body line(s) with the signature (widow control moves two lines),
@@ -510,22 +209,22 @@ def docx_bytes(measured: MeasuredNotice, options, report=None) -> bytes:
         doc.paragraphs[-1].paragraph_format.keep_with_next = True
     sign = _signature(doc, notice, layout.signature, red, job.seal_image(options))
     for note in notice.notes:
-        p = _para(doc, first_chars=2, pt=sign.note_pitch / L.PT)
+        p = grid_paragraph(doc, first_chars=2, pt=sign.note_pitch / L.PT)
         if abs(sign.note_pitch - L.LINE) > 0.01:
-            _no_snap(p)
+            no_snap(p)
         run(p, f"（{note}）", "body", L.BODY_PT)
     if notice.enclosure:
         # "Page break before" on the title, not a paragraph holding a break: that paragraph
         # would not fit under the 附注 of a full page 1 and leave a blank page 2.
-        _title(doc, L.title_lines(notice.enclosure.title))
+        title_paragraph(doc, L.title_lines(notice.enclosure.title))
         doc.paragraphs[-1].paragraph_format.page_break_before = True
-        _para(doc)
-        _body(doc, parse_body(notice.enclosure.body), bold34)
+        grid_paragraph(doc)
+        body_paragraphs(doc, parse_body(notice.enclosure.body), bold34)
         _attachment_note(doc, notice.enclosure.attachments)
     pairs = job.attachments()
     for i, (att, model) in enumerate(pairs, 1):
-        _attachment(doc, i, len(pairs), att, model, options)
+        add_attachment(doc, i, len(pairs), att, model, options)
     if pairs and doc.sections[-1].orientation and layout.banji and not layout.banji["new_page"]:
-        _new_section(doc, False)
-    _banji(doc, notice, layout.banji)
+        new_section(doc, False)
+    add_banji(doc, notice, layout.banji)
     return document_bytes(doc, notice.date)

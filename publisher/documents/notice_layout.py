@@ -49,6 +49,15 @@ class MarkLayout:
     def gap(self) -> float:
         return self.size_mm * 0.15
 
+    @property
+    def suffix_indent(self) -> float:
+        """Space between the stacked names and "文件" of a joint mark."""
+        return self.size_mm * 0.3 if self.suffix and len(self.names) > 1 else 0.0
+
+    @property
+    def total_width(self) -> float:
+        return self.width + self.suffix_indent + text_units(self.suffix) * self.size_mm
+
 
 def mark_layout(notice: Notice) -> MarkLayout:
     names = notice.issuers or [""]
@@ -56,6 +65,9 @@ def mark_layout(notice: Notice) -> MarkLayout:
     longest = max(text_units(n) for n in names)
     extra = text_units(suffix) + (0.3 if suffix and len(names) > 1 else 0)
     size = min(MARK_MAX, TEXT_W / max(longest + extra, 1))
+    # A whole half point (what a DOCX run size can hold), rounded down: the same size in both
+    # writers, and never wider than the text area.
+    size = math.floor(size / PT * 2) / 2 * PT
     width = longest * size
     spacing = []
     for n in names:
@@ -64,8 +76,15 @@ def mark_layout(notice: Notice) -> MarkLayout:
     return MarkLayout(names, suffix, size, spacing, width)
 
 
+LANDSCAPE_TITLE_CHARS = 28           # 2号 characters on a turned (landscape) attachment page
+
+
 def title_lines(text: str) -> list[str]:
     return break_lines(text, TITLE_CHARS)
+
+
+def attachment_title_lines(text: str, landscape: bool) -> list[str]:
+    return break_lines(text, LANDSCAPE_TITLE_CHARS if landscape else TITLE_CHARS)
 
 
 @dataclass
@@ -76,6 +95,8 @@ class SignName:
 
 
 GLYPH = BODY_PT * PT                  # 5.644 mm: height of a 3号 glyph box
+BLANK_DATE = "　　　　年　　月　　日"       # a 公文 made without a date (the filing's): a visible blank to fill
+NAME_GAP = 2 * CHAR                   # joint 署名 side by side: two characters apart, read as separate names
 SEAL_MARGIN = 0.3                     # 署名 glyph top this far below the seal's centre
 MIN_PITCH = 1.2 * GLYPH               # 6.77 mm: tightest 署名/date/附注 line pitch (1.2 x 3号)
 
@@ -105,6 +126,10 @@ class SignatureLayout:
         return self.date_left + self.date_width / 2
 
     @property
+    def date_right(self) -> float:
+        return self.date_left + self.date_width
+
+    @property
     def date_top(self) -> float:
         return self.name_top + self.rows * self.pitch
 
@@ -132,7 +157,22 @@ class SignatureLayout:
 
     @property
     def total(self) -> float:
+        """Height of the block with its 附注 lines (what the flow below it moves by)."""
         return self.height + self.notes * self.note_pitch
+
+    @property
+    def seal_bottom(self) -> float:
+        return self.seal_top + self.diameter if self.sealed and self.seals else 0.0
+
+    @property
+    def bottom(self) -> float:
+        """The lowest ink of the block with its 附注: a seal never leaves the text area (7.3.5.1
+        印章…不得超出版心), so this, not the text, is what must fit the room on the page."""
+        return max(self.total, self.seal_bottom)
+
+    @property
+    def bottom_without_notes(self) -> float:
+        return max(self.height, self.seal_bottom)
 
     def glyph_top(self, line_top: float, pitch: float | None = None) -> float:
         return line_top + ((pitch or self.pitch) - GLYPH) / 2
@@ -195,17 +235,17 @@ def fit_signature(sign: SignatureLayout, room: float | None) -> SignatureLayout:
     if room <= 0:
         return _vertical(sign, MIN_PITCH, 0.0, False, MIN_PITCH)
     slack = 0.3                                   # rounding of the renderers
-    if grid.total + slack <= room:
+    if grid.bottom + slack <= room:
         return grid
     for pitch in steps:
         tight = _vertical(sign, pitch, 0.0, False, pitch)
-        if tight.total + slack <= room:
+        if tight.bottom + slack <= room:
             return tight
-    if grid.height + slack <= room:
+    if grid.bottom_without_notes + slack <= room:
         return grid
     for pitch in steps:
         tight = _vertical(sign, pitch, 0.0, False, LINE)
-        if tight.height + slack <= room:
+        if tight.bottom_without_notes + slack <= room:
             return tight
     return grid
 
@@ -213,7 +253,7 @@ def fit_signature(sign: SignatureLayout, room: float | None) -> SignatureLayout:
 def signature_layout(notice: Notice, sealed: bool, diameter: float = 42.0, room: float | None = None) -> SignatureLayout:
     """Where 署名, 成文日期 and the seals go (GBT9704.md 主体: sealed / unsealed); ``room`` as for
     ``fit_signature``."""
-    date = cn_date(notice.date) if notice.date else ""
+    date = cn_date(notice.date, BLANK_DATE)
     dw = width_mm(date)
     issuers = notice.issuers or [""]
     notes = len(notice.notes or [])
@@ -230,7 +270,7 @@ def signature_layout(notice: Notice, sealed: bool, diameter: float = 42.0, room:
     date_right = TEXT_W - 4 * CHAR
     date_left = date_right - dw
     centre_last = date_left + dw / 2
-    gap = CHAR
+    gap = NAME_GAP
     # Choose for each name one line or two balanced lines: as few wrapped names as possible,
     # wrapping later names first (as the seed does), such that everything fits the text area.
     options = []

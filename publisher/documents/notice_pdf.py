@@ -1,4 +1,5 @@
-"""The notice through WeasyPrint: the measuring stage, the PDF writer and the layout self-check.
+"""The notice through WeasyPrint: the measuring stage and the PDF writer (whose final render the
+layout self-check, ``notice_check.self_check``, reads back).
 
 ``measure`` renders a first pass to learn the room left below the body (for the
 signature's spacing) and where the content ends, so the 版记 can be put at the
@@ -10,18 +11,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
-from ..domain.notice import Attachment, Notice, parse_body
-from ..errors import Findings, Location
+from ..domain.notice import Notice, parse_body
 from ..render import fonts
 from ..render.html import builtin_templates, render
 from ..render.package import build_date
 from ..render.seal import seal_svg
 from . import notice_layout as L
+from .notice_attachments import attachment_pages
+from .notice_check import PX, _find, _has_id, self_check
 from .notice_layout import MeasuredNotice, NoticeJob, NoticeLayout
 
-PX = 25.4 / 96          # mm per CSS px
 BANJI_ROW = 7.0 + 1.6   # 版记 row height (line + padding) in mm
 
 
@@ -29,56 +30,6 @@ def _css(options) -> str:
     user = Path(options.templates) / "html" / "notice.css" if options.templates else None
     path = user if user and user.is_file() else builtin_templates() / "html" / "notice.css"
     return path.read_text(encoding="utf-8")
-
-
-def attachment_pages(att: Attachment, model, options) -> tuple[list[Markup], bool]:
-    """(HTML chunks, one per page, landscape?) of an attachment's content; ``model`` is the
-    source it prints (None: a blank form)."""
-    if att.form:
-        from .form_render import form_html
-        html = form_html(att.form, model, options, getattr(model, "city", None), with_title=False)
-        return [Markup(html)], True
-    if att.table:
-        head, rows = table_rows(model, options.mask)
-        per_page = 14
-        chunks = [rows[i:i + per_page] for i in range(0, len(rows), per_page)] or [[]]
-        pages = []
-        for i, chunk in enumerate(chunks):
-            cells = "".join(f"<th>{escape(h)}</th>" for h in head)
-            body = "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in r) + "</tr>" for r in chunk)
-            pages.append(Markup(f'<table class="plain f-body"><thead><tr>{cells}</tr></thead><tbody>{body}</tbody></table>'))
-        return pages, len(head) > 5
-    paras = "".join(_para_html(p) for p in parse_body(att.body))
-    return [Markup(f'<div class="text">{paras}</div>')], False
-
-
-def _para_html(p) -> str:
-    return f'<p class="f-body">{escape(p.text)}</p>'
-
-
-def table_rows(model, mask: bool = False) -> tuple[list[str], list[list[str]]]:
-    """Header and rows of a plain table made from a catalog, registrations or progress source."""
-    from ..domain.models import COUNT_FIELDS, COUNT_TITLES, Catalog, PersonList, Progress
-    if isinstance(model, Catalog):
-        head = ["序号", "技工院校", "专业名称", "层次", "学制（年）", "招生计划（人）", "联系电话"]
-        rows, n = [], 0
-        for school in model.schools:
-            for major in school.majors:
-                n += 1
-                rows.append([str(n), school.name, major.name, major.level, str(major.years or ""),
-                             str(major.plan if major.plan is not None else ""), school.phone])
-        return head, rows
-    if isinstance(model, PersonList):
-        head = ["序号", "姓名", "性别", "民族", "扶贫卡编号", "身份证号", "联系电话", "家庭详细地址", "拟就读技工院校"]
-        from ..domain.people import mask_id, mask_phone
-        hide = (lambda v, f: f(v) if v else v) if mask else (lambda v, f: v)
-        return head, [[str(i + 1), p.name, p.gender, p.ethnicity, p.card_no, hide(p.id_no, mask_id),
-                       hide(p.phone, mask_phone), p.address, p.target_school] for i, p in enumerate(model.rows)]
-    if isinstance(model, Progress):
-        head = ["序号", "学校名称"] + [COUNT_TITLES[f] for f in COUNT_FIELDS]
-        return head, [[str(i + 1), r.school] + [str(getattr(r, f) or 0) for f in COUNT_FIELDS]
-                      for i, r in enumerate(model.rows)]
-    return ["序号", "内容"], []
 
 
 def signature_for(job: NoticeJob, options, room: float | None = None) -> L.SignatureLayout:
@@ -97,6 +48,7 @@ def context(job: NoticeJob, options, banji=None, room: float | None = 0) -> dict
     for i, (att, model) in enumerate(pairs, 1):
         pages, rotated = attachment_pages(att, model, options)
         attachments.append({"label": L.attachment_label(i, len(pairs)), "title": att.title,
+                            "title_lines": L.attachment_title_lines(att.title, rotated),
                             "pages": pages, "rotated": rotated})
     enclosure = None
     if notice.enclosure:
@@ -128,25 +80,6 @@ def _render(html: str, base_url: str | None):
     from ..render.pdf import _quiet, render_document
     _quiet()
     return render_document(html, base_url)
-
-
-def _boxes(box):
-    yield box
-    for child in getattr(box, "children", []) or []:
-        yield from _boxes(child)
-
-
-def _find(document, predicate):
-    """(page index, box) for every box whose element matches ``predicate``."""
-    for i, page in enumerate(document.pages):
-        for box in _boxes(page._page_box):
-            element = getattr(box, "element", None)
-            if element is not None and predicate(element, box):
-                yield i, box
-
-
-def _has_id(value):
-    return lambda el, box: el.get("id") == value
 
 
 def sign_room(first) -> tuple[int, float] | None:
@@ -230,111 +163,3 @@ def pdf_bytes(measured: MeasuredNotice, options, report) -> bytes:
     return document.write_pdf(pdf_identifier=None)
 
 
-# --- layout self-check ------------------------------------------------------
-
-def _loc(notice: Notice, key: str) -> Location:
-    return notice.loc(key)
-
-
-def _text_of(box) -> str:
-    if hasattr(box, "text"):
-        return box.text
-    return "".join(_text_of(c) for c in getattr(box, "children", []) or [])
-
-
-def self_check(notice: Notice, document, ctx: dict, findings: Findings, double_sided: bool = True) -> None:
-    """Warn where the rendered layout breaks GB/T 9704 (line grid, overflow, seal, 版记)."""
-    left = L.MARGIN["left"]
-    right_edge = left + L.TEXT_W + 0.6
-    from weasyprint.formatting_structure.boxes import LineBox
-    # Body lines on the 28-character grid.
-    for cls, key in (("main-text", "body"), ("enc-text", "enclosure")):
-        for _, box in _find(document, lambda el, b: cls in (el.get("class") or "").split()):
-            for line in (b for b in _boxes(box) if isinstance(b, LineBox)):
-                end = (line.position_x + _content_width(line)) * PX
-                if end > right_edge:
-                    text = _text_of(line)
-                    findings.warning(_loc(notice, key), "notice.layout_grid",
-                                     f"正文有一行超出版心（28字/行）：“{text[:20]}…”，请检查是否有过长的数字或英文", key)
-                    break
-    for _, box in _find(document, lambda el, b: "title-line" in (el.get("class") or "").split()):
-        if box.position_x * PX < left - 0.6 or (box.position_x + box.width) * PX > right_edge + 0.2:
-            pass
-        width = _content_width(box) * PX
-        if width > L.TEXT_W + 0.6:
-            findings.warning(_loc(notice, "title"), "notice.layout_title",
-                             f"标题行“{_text_of(box)}”宽于版心，请缩短标题或分行", "title")
-    for _, box in _find(document, lambda el, b: "signer" in (el.get("class") or "").split()):
-        for line in (b for b in _boxes(box) if isinstance(b, LineBox)):
-            x0, x1 = line.position_x * PX, (line.position_x + _content_width(line)) * PX
-            if x0 < left - 0.6 or x1 > right_edge:
-                findings.warning(_loc(notice, "issuers"), "notice.layout_signature",
-                                 f"署名“{_text_of(line)}”超出版心", "issuers")
-    _check_seal(notice, document, ctx, findings)
-    _check_banji(notice, document, ctx, findings, double_sided)
-
-
-def _content_width(line) -> float:
-    """Width of a line's text (without trailing letter-spacing slack)."""
-    children = getattr(line, "children", None)
-    if not children:
-        return getattr(line, "width", 0) or 0
-    start = line.position_x
-    end = max(c.position_x + c.margin_width() for c in children)
-    return end - start
-
-
-def _check_seal(notice: Notice, document, ctx: dict, findings: Findings) -> None:
-    sign = ctx["sign"]
-    if not sign.sealed:
-        return
-    signs = list(_find(document, _has_id("sign")))
-    if not signs:
-        return
-    page, sign_box = signs[0]
-    seal_boxes = [b for p, b in _find(document, lambda el, b: "seal" in (el.get("class") or "").split()
-                                      and el.tag == "div") if p == page]
-    text_pages = [p for p, _ in _find(document, lambda el, b: "main-text" in (el.get("class") or "").split())]
-    sign_pages = {p for p, _ in _find(document, lambda el, b: "signer" in (el.get("class") or "").split())}
-    where = _loc(notice, "seal" if "seal" in notice.cells else "date")
-    if len(sign_pages) > 1 or (text_pages and max(text_pages) != page):
-        findings.warning(where, "notice.layout_seal", "署名、成文日期与正文不在同一页，请调整正文使其同页", "seal")
-        return
-    top_sign = sign_box.position_y * PX
-    name_glyph = top_sign + sign.glyph_top(sign.name_top)
-    date_glyph = top_sign + sign.glyph_top(sign.date_top)
-    last = len(seal_boxes) - 1
-    for i, box in enumerate(seal_boxes):
-        seal_top = box.position_y * PX
-        centre = seal_top + sign.diameter / 2
-        if seal_top - top_sign > L.LINE + 0.1:
-            findings.warning(where, "notice.layout_seal", "印章上边缘距正文超过一行", "seal")
-        if name_glyph < centre - 0.1:
-            findings.warning(where, "notice.layout_seal", "署名没有位于印章中心线以下", "seal")
-        if i == last and sign.date and date_glyph > seal_top + sign.diameter - 1.0:
-            findings.warning(where, "notice.layout_seal", "最后一枚印章没有下压成文日期", "seal")
-    if sign.seals:
-        right = max(c for c, _ in sign.seals) + sign.diameter / 2
-        leftmost = min(c for c, _ in sign.seals) - sign.diameter / 2
-        if right > L.TEXT_W + 0.1 or leftmost < -0.1:
-            findings.warning(where, "notice.layout_seal", "印章超出版心，请缩短署名或减少联合发文机关", "seal")
-
-
-def _check_banji(notice: Notice, document, ctx: dict, findings: Findings, double_sided: bool) -> None:
-    if ctx.get("banji") is None:
-        return
-    where = _loc(notice, "printed_by" if "printed_by" in notice.cells else "cc")
-    found = list(_find(document, _has_id("banji")))
-    pages = len(document.pages)
-    if not found:
-        findings.warning(where, "notice.layout_banji", "版记未能排出", "printed_by")
-        return
-    page, box = found[-1]
-    bottom = (box.position_y + box.margin_height()) * PX
-    text_bottom = L.MARGIN["top"] + L.TEXT_H
-    if page != pages - 1 or abs(bottom - text_bottom) > 1.5:
-        findings.warning(where, "notice.layout_banji",
-                         f"版记没有位于最后一页版心底部（第{page + 1}页，距底 {text_bottom - bottom:.1f} 毫米）", "printed_by")
-    if double_sided and pages % 2:
-        findings.warning(where, "notice.layout_banji", f"公文共 {pages} 页，版记所在的最后一页应为偶数页",
-                         "printed_by")

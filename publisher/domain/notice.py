@@ -20,6 +20,35 @@ FORM_SOURCE_KINDS = {"attachment1": ("progress",), "attachment2": ("registration
 TABLE_SOURCE_KINDS = ("catalog", "registrations", "admissions", "progress")
 
 
+@dataclass(frozen=True)
+class Table:
+    """A table printed inside an attachment page, within the 版心 (portrait).
+
+    ``head`` empty: a key/value table (备案表), the first column the labels; else a table with
+    that header row (repeated on every page).  ``caption``: a line above it in 黑体 (调整明细).
+    ``widths``: relative column widths (None: equal)."""
+
+    rows: tuple[tuple[str, ...], ...]
+    head: tuple[str, ...] = ()
+    caption: str = ""
+    widths: tuple[float, ...] | None = None
+    size_pt: float = 14               # 4号 (a key/value table); 五号–小四 for a wide one
+
+    @property
+    def pairs(self) -> bool:
+        return not self.head
+
+    @property
+    def columns(self) -> int:
+        return len(self.head) or max((len(r) for r in self.rows), default=2)
+
+    def column_widths(self) -> list[float]:
+        """Relative widths summing to 1."""
+        widths = list(self.widths or [1.0] * self.columns)
+        total = sum(widths) or 1.0
+        return [w / total for w in widths]
+
+
 @dataclass
 class Attachment(Located):
     title: str = ""
@@ -27,6 +56,7 @@ class Attachment(Located):
     data: Path | None = None        # form data source
     table: Path | None = None       # a table source printed as a plain table
     body: str = ""                  # text content
+    tables: list[Table] = field(default_factory=list)   # inline tables after the text (made by a kind)
 
     def source_ref(self) -> tuple[str, Path, tuple[str, ...]] | None:
         """(field, path, source kinds allowed) of the source this attachment prints, if any:
@@ -105,6 +135,17 @@ def number_problems(number: str) -> str | None:
     if fixed == number and not why:
         return None
     return f"发文字号“{number}”应写为“{fixed}”（{'；'.join(why) or '格式调整'}）"
+
+
+def report_code(code: str) -> str:
+    """The 代字 of a report (上行文) from the issuer's 代字: 济人社字 → 济人社报."""
+    return code[:-1] + "报" if code.endswith("字") else code
+
+
+def blank_number(code: str, year: int | None) -> str:
+    """A 发文字号 left for the clerk to fill: the 代字 and year, the number a visible blank
+    (济人社字〔2019〕　　号); a missing 代字 or year is a blank too."""
+    return f"{code or '　　　　'}〔{year or '　　　　'}〕　　号"
 
 
 # --- body markup ----------------------------------------------------------

@@ -15,6 +15,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
+from .docx_lang import chinese
 from .fonts import ROLES
 from .ooxml import ordered
 from .package import build_date, normalise_zip
@@ -131,11 +132,62 @@ def table_borders(table, size_eighths: int = 4) -> None:
     table._tbl.tblPr.append(borders)
 
 
-def cell_valign_center(cell) -> None:
-    tc_pr = cell._tc.get_or_add_tcPr()
-    v = OxmlElement("w:vAlign")
-    v.set(qn("w:val"), "center")
-    tc_pr.append(v)
+def cell_valign_center(cell, value: str = "center") -> None:
+    set_flag(cell._tc.get_or_add_tcPr(), "w:vAlign", value)
+
+
+def set_flag(parent, tag: str, value: str = "0"):
+    """Find or create ``tag`` under ``parent`` and set its ``w:val`` — a property python-docx has no
+    attribute for (snapToGrid, widowControl, vAlign …); ``document_bytes`` puts it in schema order."""
+    el = parent.find(qn(tag))
+    if el is None:
+        el = OxmlElement(tag)
+        parent.append(el)
+    el.set(qn("w:val"), value)
+    return el
+
+
+def find_or_add(parent, tag: str):
+    """The child ``tag`` of ``parent``, created (empty) when missing."""
+    el = parent.find(qn(tag))
+    if el is None:
+        el = OxmlElement(tag)
+        parent.append(el)
+    return el
+
+
+def no_snap(paragraph) -> None:
+    """snapToGrid off: the paragraph keeps its own line spacing and glyph widths instead of the
+    document grid's."""
+    set_flag(paragraph._p.get_or_add_pPr(), "w:snapToGrid")
+
+
+def paragraph_border(paragraph, edge: str, eighths: int, color: str = "000000", space: int = 0) -> None:
+    """A border on one edge of a paragraph (a rule under the 发文字号)."""
+    borders = find_or_add(paragraph._p.get_or_add_pPr(), "w:pBdr")
+    borders.append(border(edge, eighths, color, space=space))
+
+
+def bare_table(table) -> None:
+    """No borders and no cell margins (Word's default 1.9 mm a side would wrap a table's text
+    and move it off its indents)."""
+    tbl_pr = table._tbl.tblPr
+    borders = OxmlElement("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        borders.append(border(edge, val="nil"))
+    tbl_pr.append(borders)
+    margins = OxmlElement("w:tblCellMar")
+    for edge in ("top", "left", "bottom", "right"):
+        el = OxmlElement(f"w:{edge}")
+        el.set(qn("w:w"), "0")
+        el.set(qn("w:type"), "dxa")
+        margins.append(el)
+    tbl_pr.append(margins)
+
+
+def cell_border(cell, edge: str, eighths: int, color: str = "000000") -> None:
+    """A border on one edge of a table cell."""
+    find_or_add(cell._tc.get_or_add_tcPr(), "w:tcBorders").append(border(edge, eighths, color))
 
 
 def add_page_field(paragraph, role: str = "song", size_pt: float = 14) -> None:
@@ -155,8 +207,9 @@ def add_page_field(paragraph, role: str = "song", size_pt: float = 14) -> None:
 
 
 def document_bytes(document, date: dt.date | None = None) -> bytes:
-    """Save with fixed core-property dates and ZIP timestamps (reproducible), every property
-    element in the schema order Word requires (``ooxml.ordered``)."""
+    """Save with fixed core-property dates and ZIP timestamps (reproducible), as a zh-CN document
+    (``docx_lang.chinese``), every property element in the schema order Word requires
+    (``ooxml.ordered``)."""
     when = build_date(date)
     # python-docx's template (and a template made from it) carries a Word 2010 stylesWithEffects
     # part that our style changes leave out of step with styles.xml (Word may then call the file
@@ -174,4 +227,4 @@ def document_bytes(document, date: dt.date | None = None) -> bytes:
     props.revision = 1
     buffer = io.BytesIO()
     document.save(buffer)
-    return normalise_zip(ordered(buffer.getvalue()), when)
+    return normalise_zip(ordered(chinese(buffer.getvalue())), when)

@@ -6,17 +6,15 @@ it); no star, no emblem, no curved name.  An authorised seal image from the
 config (``config.seal_image()``) replaces the circle at the same size.
 
 ``seal_svg`` gives inline markup for HTML/PDF; ``docx_seal`` adds a floating
-shape (DrawingML with a VML fallback) or a floating picture anchored to a
-python-docx paragraph.
+shape (DrawingML with a VML fallback, ``render.floating``) or a floating picture
+anchored to a python-docx paragraph.
 """
 from __future__ import annotations
 
 import html
 from pathlib import Path
 
-from docx.oxml import parse_xml
-from docx.shared import Mm
-
+from .floating import add_alternate, add_drawing, anchor_open, emu, next_shape_id, picture, pt, shape
 from .fonts import ROLES, stack
 
 LABEL = "（印章）"
@@ -70,43 +68,6 @@ def add_docx_seal(paragraph, options, h_offset_mm: float, v_offset_mm: float, la
                      options.seal_image, label=label)
 
 
-def _next_shape_id(paragraph) -> int:
-    """The next free drawing id in this paragraph's part: the same document gives the same ids."""
-    root = paragraph.part.element
-    used = [int(v) for v in root.xpath(".//wp:docPr/@id") if str(v).isdigit()]
-    return max([1000, *used]) + 1
-
-_NS = ('xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
-       'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
-       'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
-       'xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture" '
-       'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" '
-       'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" '
-       'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
-       'xmlns:v="urn:schemas-microsoft-com:vml" '
-       'xmlns:o="urn:schemas-microsoft-com:office:office" '
-       'xmlns:w10="urn:schemas-microsoft-com:office:word"')
-
-
-def _emu(mm: float) -> int:
-    return int(Mm(mm))
-
-
-def _anchor_open(shape_id: int, name: str, d_emu: int, h_emu: int, v_emu: int, behind: bool) -> str:
-    return (
-        f'<wp:anchor distT="0" distB="0" distL="0" distR="0" simplePos="0" relativeHeight="{251658240 + shape_id}" '
-        f'behindDoc="{1 if behind else 0}" locked="0" layoutInCell="1" allowOverlap="1">'
-        f'<wp:simplePos x="0" y="0"/>'
-        f'<wp:positionH relativeFrom="column"><wp:posOffset>{h_emu}</wp:posOffset></wp:positionH>'
-        f'<wp:positionV relativeFrom="paragraph"><wp:posOffset>{v_emu}</wp:posOffset></wp:positionV>'
-        f'<wp:extent cx="{d_emu}" cy="{d_emu}"/>'
-        f'<wp:effectExtent l="0" t="0" r="0" b="0"/>'
-        f'<wp:wrapNone/>'
-        f'<wp:docPr id="{shape_id}" name="{name} {shape_id}" descr="{LABEL}"/>'
-        f'<wp:cNvGraphicFramePr/>'
-    )
-
-
 def docx_seal(paragraph, diameter_mm: float = DEFAULT_MM, h_offset_mm: float = 0, v_offset_mm: float = 0,
               color: str = DEFAULT_COLOR, image: Path | None = None, behind: bool = False, label: str = "above"):
     """Float a seal placeholder (or the authorised ``image``) over the text, anchored to ``paragraph``.
@@ -117,26 +78,17 @@ def docx_seal(paragraph, diameter_mm: float = DEFAULT_MM, h_offset_mm: float = 0
     text, else in front.  ``label`` as in ``seal_svg``.  Returns the run holding the shape.
     """
     centred = label == "centre"
-    d_emu, h_emu, v_emu = _emu(diameter_mm), _emu(h_offset_mm), _emu(v_offset_mm)
-    shape_id = _next_shape_id(paragraph)
+    d_emu, h_emu, v_emu = emu(diameter_mm), emu(h_offset_mm), emu(v_offset_mm)
+    shape_id = next_shape_id(paragraph)
     hex_color = color.lstrip("#").upper()
     run = paragraph.add_run()
+    anchor = anchor_open(shape_id, f"Seal {shape_id}", d_emu, d_emu, h_emu, v_emu, behind=behind, descr=LABEL)
     if image is not None:
         r_id, _ = paragraph.part.get_or_add_image(str(image))
-        xml = (
-            f'<w:drawing {_NS}>' + _anchor_open(shape_id, "Seal", d_emu, h_emu, v_emu, behind) +
-            f'<a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture">'
-            f'<pic:pic><pic:nvPicPr><pic:cNvPr id="{shape_id}" name="seal.png"/><pic:cNvPicPr/></pic:nvPicPr>'
-            f'<pic:blipFill><a:blip r:embed="{r_id}"/><a:stretch><a:fillRect/></a:stretch></pic:blipFill>'
-            f'<pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{d_emu}" cy="{d_emu}"/></a:xfrm>'
-            f'<a:prstGeom prst="rect"><a:avLst/></a:prstGeom></pic:spPr></pic:pic>'
-            f'</a:graphicData></a:graphic></wp:anchor></w:drawing>'
-        )
-        run._r.append(parse_xml(xml))
+        add_drawing(run, picture(anchor, shape_id, r_id, d_emu, d_emu, "seal.png"))
         return run
 
     font = ROLES["song"].docx_name
-    line_emu = _emu(STROKE_MM)
     # The label at the bottom of the text box, whose bottom inset ends it above the centre.
     label_run = (f'<w:r><w:rPr><w:rFonts w:ascii="{font}" w:hAnsi="{font}" w:eastAsia="{font}" w:cs="{font}"/>'
                  f'<w:color w:val="{hex_color}"/><w:sz w:val="{LABEL_PT * 2}"/><w:szCs w:val="{LABEL_PT * 2}"/>'
@@ -144,21 +96,12 @@ def docx_seal(paragraph, diameter_mm: float = DEFAULT_MM, h_offset_mm: float = 0
     label_par = (f'<w:p><w:pPr><w:snapToGrid w:val="0"/><w:spacing w:before="0" w:after="0" w:line="240" '
                  f'w:lineRule="auto"/><w:ind w:left="0" w:right="0" w:firstLine="0"/><w:jc w:val="center"/></w:pPr>'
                  f'{label_run}</w:p>')
-    dml = (
-        _anchor_open(shape_id, "Seal", d_emu, h_emu, v_emu, behind) +
-        f'<a:graphic><a:graphicData uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape">'
-        f'<wps:wsp><wps:cNvSpPr/>'
-        f'<wps:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{d_emu}" cy="{d_emu}"/></a:xfrm>'
-        f'<a:prstGeom prst="ellipse"><a:avLst/></a:prstGeom><a:noFill/>'
-        f'<a:ln w="{line_emu}"><a:solidFill><a:srgbClr val="{hex_color}"/></a:solidFill>'
-        f'<a:prstDash val="dash"/></a:ln></wps:spPr>'
-        f'<wps:txbx><w:txbxContent>{label_par}</w:txbxContent></wps:txbx>'
-        f'<wps:bodyPr rot="0" vert="horz" wrap="square" lIns="0" tIns="0" rIns="0" '
-        f'bIns="{0 if centred else _emu(diameter_mm / 2 + LABEL_GAP_MM)}" anchor="{"ctr" if centred else "b"}" '
-        f'anchorCtr="0"><a:noAutofit/></wps:bodyPr>'
-        f'</wps:wsp></a:graphicData></a:graphic></wp:anchor>'
-    )
-    pt = lambda mm: f"{mm * 72 / 25.4:.2f}pt"  # noqa: E731
+    line = (f'<a:ln w="{emu(STROKE_MM)}"><a:solidFill><a:srgbClr val="{hex_color}"/></a:solidFill>'
+            f'<a:prstDash val="dash"/></a:ln>')
+    body = (f'<wps:bodyPr rot="0" vert="horz" wrap="square" lIns="0" tIns="0" rIns="0" '
+            f'bIns="{0 if centred else emu(diameter_mm / 2 + LABEL_GAP_MM)}" anchor="{"ctr" if centred else "b"}" '
+            f'anchorCtr="0"><a:noAutofit/></wps:bodyPr>')
+    dml = shape(anchor, d_emu, d_emu, "ellipse", line, label_par, body)
     vml = (
         f'<w:pict><v:oval id="Seal{shape_id}" o:spid="_x0000_s{shape_id}" filled="f" strokecolor="#{hex_color}" '
         f'strokeweight="{pt(STROKE_MM)}" '
@@ -171,7 +114,5 @@ def docx_seal(paragraph, diameter_mm: float = DEFAULT_MM, h_offset_mm: float = 0
         f'<w:txbxContent>{label_par}</w:txbxContent></v:textbox>'
         f"</v:oval></w:pict>"
     )
-    xml = (f'<mc:AlternateContent {_NS}><mc:Choice Requires="wps"><w:drawing>{dml}</w:drawing></mc:Choice>'
-           f'<mc:Fallback>{vml}</mc:Fallback></mc:AlternateContent>')
-    run._r.append(parse_xml(xml))
+    add_alternate(run, dml, vml)
     return run
