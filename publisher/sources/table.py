@@ -34,6 +34,7 @@ class Record:
     values: dict
     cells: dict                    # field -> Location
     location: Location             # the row (or YAML item) itself
+    extras: dict = field(default_factory=dict)   # admissions: column title as typed -> value (other columns)
 
     def loc(self, field_name: str) -> Location:
         return self.cells.get(field_name, self.location)
@@ -51,6 +52,8 @@ class Table:
     total: Record | None = None    # the 总计 row as typed, if any
     meta: dict = field(default_factory=dict)   # title, unit, filled_on, filled_by, phone, published_on
     meta_cells: dict = field(default_factory=dict)
+    extras: dict = field(default_factory=dict)   # admissions: title as typed -> column number (letter fields)
+    titles: dict = field(default_factory=dict)   # admissions: field -> its title as typed (身份证号码 …)
 
 
 def sniff(path: Path) -> str:
@@ -127,6 +130,7 @@ def detect(sheets: list[Sheet], kinds=None):
     return best
 
 
+_KNOWN_TITLES = set(title_index(SCHEMAS["admissions"][0]))
 _TOTAL_WORDS = ("总计", "合计", "小计")
 _FOOTER = re.compile(r"^(填表人|联系电话|审核人|负责人|制表人|注[:：]|说明[:：]|备注[:：])")
 
@@ -206,6 +210,10 @@ def read_table(path: Path, display: str, kinds=None, findings: Findings | None =
     table = Table(kind, display, sheet.name, header_row, columns,
                   {f: get_column_letter(col) for f, col in positions.items()})
     header_titles = {fold_title(v) for v in dict(sheet.rows)[header_row] if v is not None}
+    if kind == "admissions":
+        header = dict(sheet.rows)[header_row]
+        table.titles = {f: re.sub(r"\s+", "", str(header[col - 1])) for f, col in positions.items()}
+        table.extras = _extra_columns(header, positions, table, findings)
     for number, values in sheet.rows:
         loc = Location(display, sheet.name, number)
         if number < header_row:
@@ -249,7 +257,32 @@ def _record(values, table: Table, positions: dict, number: int, findings: Findin
                 value = None
         row_values[field_name] = value
         cells[field_name] = loc
-    return Record(row_values, cells, Location(table.file, table.sheet, number))
+    extras = {}
+    for title, col in table.extras.items():
+        value = values[col - 1] if col - 1 < len(values) else None
+        loc = Location(table.file, table.sheet, number, get_column_letter(col))
+        extras[title] = clean(value, loc, findings, title) if isinstance(value, str) else value
+        cells[title] = loc
+    return Record(row_values, cells, Location(table.file, table.sheet, number), extras)
+
+
+def _extra_columns(header: list, positions: dict, table: Table, findings: Findings) -> dict:
+    """Title as typed (white space removed) -> column number of every other titled column of an
+    admissions list: a school's own columns (宿舍号, 班级 …) become fields of its letter template.
+    A title given twice keeps its first column, with a warning at the second."""
+    known = set(positions.values())
+    extras: dict = {}
+    for col, value in enumerate(header, start=1):
+        title = re.sub(r"\s+", "", str(value)) if value is not None else ""
+        if col in known or not title:
+            continue
+        loc = Location(table.file, table.sheet, table.header_row, get_column_letter(col))
+        if title in extras or fold_title(title) in _KNOWN_TITLES:
+            findings.warning(loc, "column.duplicate",
+                             f"列标题“{title}”在表头中出现了两次，这一列未使用；请给它另起一个名称", None)
+            continue
+        extras[title] = col
+    return extras
 
 
 def _missing_columns(display: str, best, kinds) -> SourceError:
