@@ -1,0 +1,295 @@
+"""The letter template of a run: which file, read once, made ready to fill, and what is wrong with it.
+
+Which file: ``--template FILE.docx`` (``Options.letter_template``), else
+``docx/letter.docx`` in the project's ``templates:`` folder (never through a link
+out of it), else the built-in one.  The same template makes the DOCX letters and,
+through LibreOffice, the PDF.
+
+Made ready (``load``): Word mail-merge fields become tags (``render.mergefields``);
+the seal goes where the template marks it — ``{{ 印章 }}`` (or «印章»), its centre on
+the mark, or a picture or shape the school named 印章 in Word (选择窗格 / 替代文字),
+replaced at its own place and size — and nowhere else; the data source and
+attached-template links Word keeps in ``settings.xml`` (local paths, and the SQL
+prompt Word shows for a merge document) are dropped; the last paragraph of the body
+carries a marker where a combined document ends each letter's section.  The
+built-in template is scaled to A5 when ``layout.paper`` says so; a school's own
+template keeps the page it was laid out on.
+"""
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+from jinja2 import nodes
+from lxml import etree
+
+from ..errors import RenderError
+from ..render import docx_fill, mergefields, sandbox
+from ..render.html import builtin_templates
+from .letter_fields import ALL, SEAL
+
+TEMPLATE = "docx/letter.docx"
+SECTION = "<!--publisher:section-->"
+W = docx_fill.W
+_MARK = re.compile(r"\{\{\s*印章\s*\}\}")
+_SEAL_REL = "rIdPublisherSeal"
+PAPERS = {"A5": (148, 210, {"top": 15, "bottom": 12, "left": 16, "right": 14}, 0.7)}
+
+
+@dataclass
+class LetterTemplate:
+    """A read template: what fills it, where its seal went, and the problems found reading it."""
+
+    template: docx_fill.Template
+    builtin: bool
+    seals: int = 0                                  # seal marks and named placeholders found
+    problems: list[tuple[str, str]] = field(default_factory=list)   # (place, message) from merge fields
+
+    @property
+    def path(self) -> str:
+        return self.template.path
+
+
+def template_path(templates: Path | None, chosen: Path | None) -> tuple[Path, bool]:
+    """(the template file, whether it is the built-in one)."""
+    if chosen is not None:
+        chosen = Path(chosen)
+        if not chosen.is_file():
+            raise RenderError(f"{chosen}: 错误: --template 指定的模板文件不存在")
+        return chosen, False
+    if templates:
+        user = Path(templates) / TEMPLATE
+        if os.path.lexists(user):
+            real = sandbox.escapes(user, templates)
+            if real:
+                raise RenderError(f"{user}: 错误: {sandbox.link_refused(TEMPLATE, real)}")
+            if user.is_file():
+                return user, False
+    return builtin_templates() / TEMPLATE, True
+
+
+def load(path: Path, builtin: bool, options=None) -> LetterTemplate:
+    """Read ``path``; with ``options`` the seal is put in (as they say) and the paper applied, without
+    them (``check``) only the marks are counted."""
+    result = LetterTemplate(None, builtin)  # type: ignore[arg-type]
+    seal = _seal_xml(options, builtin) if options is not None else None
+
+    def transform(name: str, root, parts: dict) -> bool:
+        before = etree.tostring(root)
+        for problem in mergefields.convert(root):
+            result.problems.append((docx_fill.part_label(name), problem))
+        result.seals += _named_seals(root, seal)
+        if name.endswith("document.xml"):
+            _explicit_numbering(root, parts)
+            _mark_section_end(root)
+        return etree.tostring(root) != before
+
+    def patched(name: str, source: str) -> tuple[str, bool]:
+        if builtin and options is not None and options.paper in PAPERS and name.endswith("document.xml"):
+            source = scale_to(source, options.paper)
+        found = len(_MARK.findall(source))
+        result.seals += found
+        return (_put_seal(source, seal) if found and seal is not None else source), bool(found)
+
+    result.template = docx_fill.read(path, str(path), transform, patched)
+    _forget_data_source(result.template)
+    if seal is not None and seal[1] is not None:
+        _add_seal_image(result.template, seal[1])
+    return result
+
+
+# ---------------------------------------------------------------- the seal
+def _seal_xml(options, builtin: bool) -> tuple[str, bytes | None]:
+    """(the run's inner XML of a seal centred on the point where the mark sits, the image or None);
+    ("", None) when the project says no seal."""
+    if not options.sealed:
+        return "", None
+    from docx import Document
+    from ..render.seal import add_docx_seal
+    scale = 0.75 if builtin and options.paper == "A5" else 1.0
+    diameter = options.layout.seal_mm * scale
+    doc = Document()
+    run = add_docx_seal(doc.add_paragraph(), options, -diameter / 2, -diameter / 2 + 4, scale=scale)
+    xml = "".join(etree.tostring(child, encoding="unicode") for child in run._r)
+    xml = xml.replace('relativeFrom="column"', 'relativeFrom="character"')
+    xml = xml.replace('relativeFrom="paragraph"', 'relativeFrom="line"')
+    xml = xml.replace("mso-position-horizontal-relative:text", "mso-position-horizontal-relative:char")
+    xml = xml.replace("mso-position-vertical-relative:text", "mso-position-vertical-relative:line")
+    image = None
+    embed = re.search(r'r:embed="([^"]+)"', xml)
+    if embed:
+        image = doc.part.related_parts[embed.group(1)].blob
+        xml = xml.replace(embed.group(0), f'r:embed="{_SEAL_REL}"')
+    return xml, image
+
+
+def _put_seal(source: str, seal) -> str:
+    """Each ``{{ 印章 }}`` becomes the seal (a run of its own between the text before and after it)."""
+    inner = seal[0]
+    out, last = [], 0
+    for match in _MARK.finditer(source):
+        start = match.start()
+        run = max(source.rfind("<w:r>", 0, start), source.rfind("<w:r ", 0, start))
+        text = source.rfind("<w:t", run, start)
+        if run < 0 or text < 0 or source.find("</w:t>", text, start) >= 0:
+            out.append(source[last:match.end()].replace(match.group(0), ""))
+            last = match.end()
+            continue
+        props = re.match(r"<w:r[^>]*>(<w:rPr>.*?</w:rPr>)?", source[run:start])
+        rpr = (props.group(1) or "") if props else ""
+        seal_run = f"</w:t></w:r><w:r>{inner}</w:r><w:r>{rpr}<w:t xml:space=\"preserve\">" if inner else ""
+        out.append(source[last:start] + seal_run)
+        last = match.end()
+    out.append(source[last:])
+    return "".join(out)
+
+
+def _named_seals(root, seal) -> int:
+    """Pictures or shapes named 印章 (name, title or alt text): replaced by the seal at their place, as a
+    square as wide as their shorter side (removed when the project says no seal)."""
+    wp = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
+    a = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+    found = 0
+    for doc_pr in list(root.iter(f"{wp}docPr")):
+        if SEAL not in (doc_pr.get(k, "").strip() for k in ("name", "title", "descr")):
+            continue
+        found += 1
+        holder = doc_pr.getparent()                     # wp:anchor or wp:inline
+        drawing = holder.getparent()                    # w:drawing
+        child, run = drawing, drawing.getparent()
+        while run is not None and run.tag != f"{{{W}}}r":
+            child, run = run, run.getparent()
+        if seal is None or run is None:
+            continue
+        if not seal[0]:
+            run.remove(child)
+            continue
+        new = etree.fromstring(f'<w:r xmlns:w="{W}">{seal[0]}</w:r>', docx_fill.PARSER)
+        graphic, old = new.find(f".//{a}graphic"), holder.find(f"{a}graphic")
+        extent = holder.find(f"{wp}extent")
+        if graphic is None or old is None or extent is None:
+            continue
+        size = str(min(int(extent.get("cx", "0")), int(extent.get("cy", "0"))))
+        extent.set("cx", size)
+        extent.set("cy", size)
+        for ext in graphic.iter(f"{a}ext"):
+            ext.set("cx", size)
+            ext.set("cy", size)
+        holder.replace(old, graphic)
+        if child is not drawing:                        # a shape's mc:AlternateContent: the drawing alone
+            run.replace(child, drawing)
+    return found
+
+
+def _add_seal_image(template: docx_fill.Template, image: bytes) -> None:
+    """The authorised seal image as a part, related from every part that shows the seal."""
+    template.static["word/media/publisher-seal.png"] = image
+    template.names.append("word/media/publisher-seal.png")
+    types = template.static["[Content_Types].xml"].decode("utf-8")
+    if 'Extension="png"' not in types:
+        types = types.replace("</Types>", '<Default Extension="png" ContentType="image/png"/></Types>')
+        template.static["[Content_Types].xml"] = types.encode("utf-8")
+    for part in [p for p in template.sources] + [p for p in template.static if p.endswith(".xml")]:
+        text = template.sources.get(part) or template.static[part].decode("utf-8", "ignore")
+        if _SEAL_REL not in text:
+            continue
+        folder, base = part.rsplit("/", 1)
+        rels = f"{folder}/_rels/{base}.rels"
+        relation = (f'<Relationship Id="{_SEAL_REL}" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+                    f'relationships/image" Target="{"media/" if folder == "word" else "../word/media/"}publisher-seal.png"/>')
+        if rels in template.static:
+            text = template.static[rels].decode("utf-8")
+            template.static[rels] = text.replace("</Relationships>", relation + "</Relationships>").encode("utf-8")
+        else:
+            template.static[rels] = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns='
+                                     f'"http://schemas.openxmlformats.org/package/2006/relationships">{relation}'
+                                     '</Relationships>').encode("utf-8")
+            template.names.append(rels)
+
+
+# ---------------------------------------------------------------- the package around the letter
+def _forget_data_source(template: docx_fill.Template) -> None:
+    """A merge document's link to its data source (and to the attached template) holds local paths and
+    makes Word ask to run an SQL query on opening: letters are filled documents, so both go."""
+    name = "word/settings.xml"
+    if name not in template.static:
+        return
+    root = etree.fromstring(template.static[name], docx_fill.PARSER)
+    dropped = [el for el in root if el.tag in (f"{{{W}}}mailMerge", f"{{{W}}}attachedTemplate")]
+    if not dropped:
+        return
+    for element in dropped:
+        root.remove(element)
+    template.static[name] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    rels = "word/_rels/settings.xml.rels"
+    if rels in template.static:
+        tree = etree.fromstring(template.static[rels], docx_fill.PARSER)
+        for rel in list(tree):
+            if rel.get("Type", "").rsplit("/", 1)[-1] in ("mailMergeSource", "mailMergeHeaderSource",
+                                                          "attachedTemplate", "recipientData"):
+                tree.remove(rel)
+        template.static[rels] = etree.tostring(tree, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _mark_section_end(root) -> None:
+    """A comment in the last body paragraph's properties, where a combined document puts the section's end."""
+    body = root.find(f"{{{W}}}body")
+    paragraphs = [c for c in body if c.tag == f"{{{W}}}p"] if body is not None else []
+    if not paragraphs:
+        return
+    last = paragraphs[-1]
+    props = last.find(f"{{{W}}}pPr")
+    if props is None:
+        props = etree.Element(f"{{{W}}}pPr")
+        last.insert(0, props)
+    change = props.find(f"{{{W}}}pPrChange")
+    comment = etree.Comment(SECTION[4:-3])
+    if change is not None:
+        change.addprevious(comment)
+    else:
+        props.append(comment)
+
+
+def _explicit_numbering(root, parts: dict) -> None:
+    """Paragraphs numbered through their style get that numbering written on them, so a combined
+    document can restart each letter's lists (``letter_book``)."""
+    styles = parts.get("word/styles.xml")
+    if not styles:
+        return
+    numbered = {}
+    for style in etree.fromstring(styles, docx_fill.PARSER).iter(f"{{{W}}}style"):
+        num = style.find(f"{{{W}}}pPr/{{{W}}}numPr/{{{W}}}numId")
+        if num is not None:
+            level = style.find(f"{{{W}}}pPr/{{{W}}}numPr/{{{W}}}ilvl")
+            numbered[style.get(f"{{{W}}}styleId")] = (num.get(f"{{{W}}}val"), level.get(f"{{{W}}}val") if level is not None else "0")
+    if not numbered:
+        return
+    for props in root.iter(f"{{{W}}}pPr"):
+        style = props.find(f"{{{W}}}pStyle")
+        if style is None or style.get(f"{{{W}}}val") not in numbered or props.find(f"{{{W}}}numPr") is not None:
+            continue
+        num_id, level = numbered[style.get(f"{{{W}}}val")]
+        num_pr = etree.Element(f"{{{W}}}numPr")
+        etree.SubElement(num_pr, f"{{{W}}}ilvl").set(f"{{{W}}}val", level)
+        etree.SubElement(num_pr, f"{{{W}}}numId").set(f"{{{W}}}val", num_id)
+        after = [props.find(f"{{{W}}}{t}") for t in ("keepNext", "keepLines", "pageBreakBefore", "framePr",
+                                                      "widowControl")]
+        anchor = next((a for a in reversed(after) if a is not None), style)
+        anchor.addnext(num_pr)
+
+
+def scale_to(xml: str, paper: str) -> str:
+    """The built-in letter on A5: page and margins of A5, font sizes and indents scaled to stay one page."""
+    width, height, margins, scale = PAPERS[paper]
+    twips = lambda mm: str(round(mm / 25.4 * 1440))  # noqa: E731
+    xml = re.sub(r'<w:pgSz [^>]*/>', f'<w:pgSz w:w="{twips(width)}" w:h="{twips(height)}"/>', xml)
+    xml = re.sub(r'<w:pgMar ([^>]*)/>', lambda m: "<w:pgMar " + re.sub(
+        r'w:(top|bottom|left|right)="\d+"', lambda a: f'w:{a.group(1)}="{twips(margins[a.group(1)])}"',
+        m.group(1)) + "/>", xml)
+    xml = re.sub(r'(<w:szC?s? w:val=")(\d+)', lambda m: m.group(1) + str(max(14, round(int(m.group(2)) * scale))), xml)
+    xml = re.sub(r'(w:(?:left|firstLine|hanging|line)=")(\d+)(")',
+                 lambda m: m.group(1) + str(round(int(m.group(2)) * scale)) + m.group(3), xml)
+    return xml
