@@ -28,10 +28,10 @@ BATCH = 1000                   # letters of PDF chunks one LibreOffice start con
 _state: dict = {}
 
 
-def _init(kit, settings, folder, parent_pid: int) -> None:
+def _init(kit, settings, folder, date, parent_pid: int) -> None:
     worker_guard.guard(parent_pid)
     _state.clear()
-    _state.update(kit=kit, settings=settings, folder=folder)
+    _state.update(kit=kit, settings=settings, folder=folder, date=date)
 
 
 def _office():
@@ -47,8 +47,7 @@ def _job(kind: str, school: str, payload, chunk: int = 0):
     ``payload`` holds the school's letters of this job (for "pdf": (chunk, letters) pairs,
     for "merge": the PDF chunks to join).  Letters come masked when masking is asked for.
     """
-    kit, settings = _state["kit"], _state["settings"]
-    date = kit.when
+    kit, settings, date = _state["kit"], _state["settings"], _state["date"]
     if kind == "pdf":
         documents = [admissions_docx.combined_docx(kit, letters, marks=True) for _, letters in payload]
         pdfs = _office().convert(documents, pages=sum(len(letters) for _, letters in payload))
@@ -70,9 +69,9 @@ def _job(kind: str, school: str, payload, chunk: int = 0):
 class _Inline:
     """The executor interface, run in this process (one core, or tiny runs)."""
 
-    def __init__(self, kit, settings, folder):
+    def __init__(self, kit, settings, folder, date):
         _state.clear()
-        _state.update(kit=kit, settings=settings, folder=folder)
+        _state.update(kit=kit, settings=settings, folder=folder, date=date)
 
     def submit(self, fn, *args):
         from concurrent.futures import Future
@@ -122,9 +121,10 @@ def render_letters(letter_set, kit, prefix: str, options, labels: bool, report=N
     workers = options.workers or min(2, os.cpu_count() or 1)
     folder = Path(tempfile.mkdtemp(prefix="publisher-letters-"))
     if workers > 1 and letter_set.total >= 20:
-        pool = ProcessPoolExecutor(workers, initializer=_init, initargs=(kit, settings, folder, os.getpid()))
+        pool = ProcessPoolExecutor(workers, initializer=_init,
+                                   initargs=(kit, settings, folder, letter_set.date, os.getpid()))
     else:
-        pool = _Inline(kit, settings, folder)
+        pool = _Inline(kit, settings, folder, letter_set.date)
     base = {b.name: (f"{prefix}/{b.folder}" if prefix else b.folder) for b in letter_set.schools}
     letters_of = {b.name: b.letters for b in letter_set.schools}
     pdf_parts: dict[str, dict] = {b.name: {} for b in letter_set.schools}

@@ -34,8 +34,7 @@ from .letter_template import SECTION
 MARK = "pubL"                                    # bookmark names of letter starts: pubL0, pubL1 …
 _REF = re.compile(r'(<w:(?:header|footer)Reference\b[^>]*?\br:id=")([^"]+)(")')
 _NUM = re.compile(r'(<w:numId w:val=")(\d+)("/>)')
-_DOCPR = re.compile(r'(<wp:docPr\b[^>]*?\bid=")(\d+)')
-_SPID = re.compile(r'(o:spid="_x0000_[st])(\d+)')
+_IDS = re.compile(r'(<wp:docPr\b[^>]*?\bid="|<pic:cNvPr\b[^>]*?\bid="|\bname="Seal |\bid="Seal|o:spid="_x0000_[st])(\d+)')
 _BOOKMARK = re.compile(r'(<w:bookmark(?:Start|End)\b[^>]*?\bw:id=")(\d+)')
 _W14 = re.compile(r'\sw14:(?:paraId|textId)="[^"]*"')
 _PAGES = re.compile(r"\bNUMPAGES\b")
@@ -90,8 +89,9 @@ class Book:
 
     def _own(self, index: int, inner: str, sect: str, filled: dict, state: "_State", marks: bool):
         """One letter's body and section made its own: ids, headers, lists, page numbers."""
-        inner = _DOCPR.sub(lambda m: m.group(1) + str(state.next_id()), inner)
-        inner = _SPID.sub(lambda m: m.group(1) + str(state.next_id()), inner)
+        ids: dict = {}                                     # (kind, id in the letter) -> id in the book
+        inner = _IDS.sub(lambda m: m.group(1) + ids.setdefault((m.group(1)[:8], m.group(2)), str(state.next_id())),
+                         inner)
         inner = _BOOKMARK.sub(lambda m: m.group(1) + str(index * 100000 + int(m.group(2)) % 100000), inner)
         inner = _PAGES.sub("SECTIONPAGES", _W14.sub("", inner))
         if index and self.abstract:

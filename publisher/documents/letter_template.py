@@ -26,7 +26,7 @@ import jinja2
 from jinja2 import nodes
 from lxml import etree
 
-from ..errors import RenderError
+from ..errors import Location, SourceError
 from ..render import docx_fill, mergefields, sandbox
 from ..render.html import builtin_templates
 from .letter_fields import ALL, SEAL
@@ -58,17 +58,48 @@ def template_path(templates: Path | None, chosen: Path | None) -> tuple[Path, bo
     if chosen is not None:
         chosen = Path(chosen)
         if not chosen.is_file():
-            raise RenderError(f"{chosen}: 错误: --template 指定的模板文件不存在")
+            raise SourceError(Location(str(chosen)), "--template 指定的模板文件不存在")
         return chosen, False
     if templates:
         user = Path(templates) / TEMPLATE
         if os.path.lexists(user):
             real = sandbox.escapes(user, templates)
             if real:
-                raise RenderError(f"{user}: 错误: {sandbox.link_refused(TEMPLATE, real)}")
+                raise SourceError(Location(str(user)), sandbox.link_refused(TEMPLATE, real))
             if user.is_file():
                 return user, False
     return builtin_templates() / TEMPLATE, True
+
+
+def problems(letter: LetterTemplate, known: set[str], available: list[str]) -> list[tuple[str, str, str]]:
+    """(place, code, message) of each syntax error and each field the template uses that no letter has."""
+    from difflib import get_close_matches
+    from jinja2 import meta
+    env = sandbox.environment()
+    template = letter.template
+    found: list[tuple[str, str, str]] = []
+    listed = "、".join(available)
+    for part, source in template.sources.items():
+        try:
+            tree = env.parse(source)
+        except jinja2.TemplateSyntaxError as exc:
+            found.append((template.place(part, exc.lineno), "template.syntax",
+                          f"{sandbox.describe(exc)}（{{% if %}} 与 {{% endif %}}、{{% for %}} 与 {{% endfor %}} 须成对；"
+                          "条件跨几个段落时用 {%p if … %} … {%p endif %}，各占一段）"))
+            continue
+        undeclared = meta.find_undeclared_variables(tree)
+        used = [(n.name, n.lineno) for n in tree.find_all(nodes.Name)
+                if n.ctx == "load" and n.name in undeclared and n.name not in known]
+        used += [(n.arg.value, n.lineno) for n in tree.find_all(nodes.Getitem)
+                 if isinstance(n.node, nodes.Name) and n.node.name == ALL and isinstance(n.arg, nodes.Const)
+                 and str(n.arg.value) not in known]
+        for name, line in dict.fromkeys(used):
+            close = get_close_matches(str(name), available, n=1, cutoff=0.5)
+            guess = f"（是不是“{close[0]}”？）" if close else ""
+            found.append((template.place(part, line), "template.unknown_field",
+                          f"模板使用了字段“{name}”{guess}，但录取名单中没有这一列，publisher 也不生成这个字段；"
+                          f"可用的字段有：{listed}"))
+    return found
 
 
 def load(path: Path, builtin: bool, options=None) -> LetterTemplate:
@@ -94,7 +125,8 @@ def load(path: Path, builtin: bool, options=None) -> LetterTemplate:
         result.seals += found
         return (_put_seal(source, seal) if found and seal is not None else source), bool(found)
 
-    result.template = docx_fill.read(path, str(path), transform, patched)
+    from ..sources import display_name
+    result.template = docx_fill.read(path, display_name(path), transform, patched)
     _forget_data_source(result.template)
     if seal is not None and seal[1] is not None:
         _add_seal_image(result.template, seal[1])
@@ -140,7 +172,8 @@ def _put_seal(source: str, seal) -> str:
             continue
         props = re.match(r"<w:r[^>]*>(<w:rPr>.*?</w:rPr>)?", source[run:start])
         rpr = (props.group(1) or "") if props else ""
-        seal_run = f"</w:t></w:r><w:r>{inner}</w:r><w:r>{rpr}<w:t xml:space=\"preserve\">" if inner else ""
+        own = re.sub(r'(Seal |Seal|_x0000_s)(\d+)', lambda m: m.group(1) + str(int(m.group(2)) + len(out)), inner)
+        seal_run = f"</w:t></w:r><w:r>{own}</w:r><w:r>{rpr}<w:t xml:space=\"preserve\">" if inner else ""
         out.append(source[last:start] + seal_run)
         last = match.end()
     out.append(source[last:])

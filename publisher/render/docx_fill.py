@@ -22,13 +22,14 @@ import html
 import posixpath
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from typing import Callable
 
 import jinja2
 from lxml import etree
 
-from ..errors import RenderError
+from ..errors import Location, RenderError, SourceError
 from . import docx_zip, sandbox
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -80,12 +81,12 @@ def read(path, shown: str, transform: Callable | None = None, patched: Callable 
         with zipfile.ZipFile(path) as package:
             infos = [i for i in package.infolist() if not i.is_dir()]
             if sum(i.file_size for i in infos) > MAX_UNPACKED:
-                raise RenderError(f"{shown}: 错误: 模板解压后超过 {MAX_UNPACKED // 1024 // 1024} MB，已拒绝")
+                raise SourceError(Location(shown), f"模板解压后超过 {MAX_UNPACKED // 1024 // 1024} MB，已拒绝")
             parts = {i.filename: package.read(i.filename) for i in infos}
-    except RenderError:
+    except SourceError:
         raise
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
-        raise RenderError(f"{shown}: 错误: 模板不是有效的 Word 文档（.docx），无法读取（{exc}）") from None
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, zlib.error) as exc:
+        raise SourceError(Location(shown), f"模板不是有效的 Word 文档（.docx），无法读取（{exc}）") from None
     template = Template(shown, list(parts), dict(parts))
     try:
         top = _targets(parts, "", template.rels)
@@ -101,8 +102,9 @@ def read(path, shown: str, transform: Callable | None = None, patched: Callable 
             if "{{" in text or "{%" in text:
                 template.sources[name] = text
                 template.static.pop(name)
-    except (etree.XMLSyntaxError, ValueError, UnicodeDecodeError) as exc:
-        raise RenderError(f"{shown}: 错误: 模板不是有效的 Word 文档（{exc}），请在 Word 或 WPS 中打开后另存为 .docx") from None
+    except (etree.XMLSyntaxError, ValueError, UnicodeDecodeError, KeyError) as exc:
+        raise SourceError(Location(shown), f"模板不是有效的 Word 文档（{exc}），请在 Word 或 WPS 中打开后另存为 .docx") \
+            from None
     return template
 
 
@@ -145,16 +147,18 @@ def _prepare(template: Template, name: str, transform, patched_hook) -> None:
     else:
         xml = etree.tostring(root, encoding="unicode")
         wrap = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n', "")
-    patched = DocxTemplate.patch_xml(None, xml)
+    # a line per paragraph, as docxtpl does, so an error's line names the paragraph (XML the hook adds,
+    # such as the seal's text box, is not counted)
+    patched = re.sub(r"<w:p([ >])", r"\n<w:p\1", DocxTemplate.patch_xml(None, xml))
     if patched_hook:
         patched, again = patched_hook(name, patched)
         changed = changed or again
     if "{{" in patched or "{%" in patched or "{#" in patched:
-        template.sources[name] = re.sub(r"<w:p([ >])", r"\n<w:p\1", patched)
+        template.sources[name] = patched
         template.wrap[name] = wrap
         del template.static[name]
     elif changed:
-        template.static[name] = (wrap[0] + patched + wrap[1]).encode("utf-8")
+        template.static[name] = (wrap[0] + re.sub(r"\n<w:p([ >])", r"<w:p\1", patched) + wrap[1]).encode("utf-8")
 
 
 class Filler:

@@ -37,7 +37,8 @@ from . import fonts
 
 INSTALL = "apt-get install -y libreoffice-writer-nogui"
 EXPORT = {"ExportBookmarksToPDFDestination": {"type": "boolean", "value": "true"},
-          "ExportNotes": {"type": "boolean", "value": "false"}}
+          "ExportNotes": {"type": "boolean", "value": "false"},
+          "UseLosslessCompression": {"type": "boolean", "value": "true"}}
 RESTART = 81                       # soffice's "restart me": a new profile was just made
 SECONDS_PER_PAGE = 0.5             # a generous bound of a batch's run time, beside a fixed minute
 # Families school templates use, by the role whose substitute stands in for them.
