@@ -158,11 +158,11 @@ def make_letters(project):
 
 
 @pytest.mark.parametrize("name, where, message", [
-    ("rce", "第15段", "模板试图执行不允许的操作（access to attribute '__class__' of 'str' object is unsafe.），已拒绝"),
+    ("rce", "第16段", "模板试图执行不允许的操作（access to attribute '__class__' of 'str' object is unsafe.），已拒绝"),
     ("header_rce", "页眉 第1段", "模板试图执行不允许的操作"),
-    ("loop", "第15段", "模板运行超过 1 秒仍未结束（可能是没有尽头的循环），已停止"),
-    ("bomb", "第15段", "模板试图生成过大的内容"),
-    ("recursion", "第15段", "模板的宏或递归循环嵌套超过 50 层"),
+    ("loop", "第16段", "模板运行超过 1 秒仍未结束（可能是没有尽头的循环），已停止"),
+    ("bomb", "第16段", "模板试图生成过大的内容"),
+    ("recursion", "第16段", "模板的宏或递归循环嵌套超过 50 层"),
 ])
 def test_hostile_letter_template_is_refused(letters, tmp_path, name, where, message):
     """The corpus's letter templates (tools/make_bad_inputs.py): refused, naming the paragraph and its text."""

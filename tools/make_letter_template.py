@@ -87,8 +87,8 @@ def build() -> bytes:
         ind.set(qn("w:leftChars"), "400")
         ind.set(qn("w:hangingChars"), "200")
         run(p, item, "body", 16)
-    run(paragraph(doc, indent_chars=2, before=6, line=Pt(22)), "学校地址：{{ 学校地址 }}　联系电话：{{ 学校联系电话 }}",
-        "body", 14)
+    run(paragraph(doc, indent_chars=2, before=6, line=Pt(22)), "学校地址：{{ 学校地址 }}", "body", 14)
+    run(paragraph(doc, indent_chars=2, line=Pt(22)), "联系电话：{{ 学校联系电话 }}", "body", 14)
     # The seal's centre: a one-point line above the signature, centred as the signature is.
     run(paragraph(doc, C, before=30, left_mm=SIGN_INDENT_MM, line=Pt(1)), "{{ 印章 }}", "body", 16)
     run(paragraph(doc, C, left_mm=SIGN_INDENT_MM), "{{ 录取院校 }}", "body", 16)

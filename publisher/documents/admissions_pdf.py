@@ -66,7 +66,7 @@ def check_pages(school: str, letters, pages: list[int]) -> str | None:
     longer = [(l, p) for l, p in zip(letters, pages) if p != common]
     if longer:
         named = "、".join(f"{l.name}（{l.number}，{p} 页）" for l, p in longer[:10]) + ("等" if len(longer) > 10 else "")
-        raise RenderError(f"错误: {school}的通知书每份 {common} 页，但 {named} 的通知书页数不同；"
+        raise RenderError(f"错误: {school}的通知书每份 {common} 页，但{named}的通知书页数不同；"
                           "请缩短这些学生的报到地点、地址等文字，或在模板中减小字号和间距，使每份通知书页数相同")
     if common != 1:
         return f"{school}：模板每份通知书排成 {common} 页，共 {common * len(pages)} 页"

@@ -83,9 +83,7 @@ def problems(letter: LetterTemplate, known: set[str], available: list[str]) -> l
         try:
             tree = env.parse(source)
         except jinja2.TemplateSyntaxError as exc:
-            found.append((template.place(part, exc.lineno), "template.syntax",
-                          f"{sandbox.describe(exc)}（{{% if %}} 与 {{% endif %}}、{{% for %}} 与 {{% endfor %}} 须成对；"
-                          "条件跨几个段落时用 {%p if … %} … {%p endif %}，各占一段）"))
+            found.append((template.place(part, exc.lineno), "template.syntax", _syntax(exc)))
             continue
         undeclared = meta.find_undeclared_variables(tree)
         used = [(n.name, n.lineno) for n in tree.find_all(nodes.Name)
@@ -100,6 +98,20 @@ def problems(letter: LetterTemplate, known: set[str], available: list[str]) -> l
                           f"模板使用了字段“{name}”{guess}，但录取名单中没有这一列，publisher 也不生成这个字段；"
                           f"可用的字段有：{listed}"))
     return found
+
+
+def _syntax(exc: jinja2.TemplateSyntaxError) -> str:
+    """A syntax error in words a clerk can act on (Jinja's own message kept for the rare others)."""
+    message = exc.message or ""
+    tag = re.search(r"'(end\w+|else|elif)'", message)
+    if message.startswith("Unexpected end of template"):
+        what = "模板结束时还有没有结束的 {% if %} 或 {% for %}（缺少 {% endif %} 或 {% endfor %}）"
+    elif message.startswith("Encountered unknown tag") and tag:
+        what = f"多了一个 {{% {tag.group(1)} %}}，或与它配对的 {{% if %}}/{{% for %}} 写错了"
+    else:
+        return (f"{sandbox.describe(exc)}（{{% if %}} 与 {{% endif %}}、{{% for %}} 与 {{% endfor %}} 须成对；"
+                "条件跨几个段落时用 {%p if … %} … {%p endif %}，各占一段）")
+    return f"模板语法错误：{what}；{{% if %}} 与 {{% endif %}} 要写在同一段中，条件跨几个段落时用 {{%p if … %}} 和 {{%p endif %}}，各占一段"
 
 
 def load(path: Path, builtin: bool, options=None) -> LetterTemplate:
