@@ -7,7 +7,7 @@ processes can take them), grouped per school into a ``LetterSet``; then
 ``admissions_run`` renders per school:
 
     <school>/录取通知书.pdf        the combined DOCX through LibreOffice (chunks in workers, merged)
-    <school>/录取通知书.docx       every letter of the school, a section each
+    <school>/录取通知书.docx       every letter of the school, each from a new page (``letter_book``)
     <school>/通知书/<录取编号>-<姓名>.docx   the letter template filled for one student
     <school>/录取名单.xlsx         the roster
     <school>/邮寄标签.pdf          with --labels

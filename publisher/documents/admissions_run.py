@@ -92,26 +92,24 @@ def render(documents, options, report):
 
 
 def pdf_jobs(letter_set, workers: int) -> list[list]:
-    """PDF work in batches: [(school, chunk, letters)], chunks of at most ``admissions_pdf.CHUNK``
-    letters, a batch at most ``BATCH`` (fewer when that leaves a worker idle)."""
-    total = letter_set.total
-    budget = max(1, min(BATCH, math.ceil(total / max(workers, 1))))
-    size = min(admissions_pdf.CHUNK, budget)
-    jobs, current, used = [], [], 0
+    """PDF work in batches: [(school, chunk, letters)], chunks of at most ``admissions_pdf.CHUNK`` letters
+    of one school, spread over a multiple of ``workers`` batches of at most about ``BATCH`` letters, each as
+    large as the others (largest chunk first into the lightest batch), so no worker waits for another."""
+    chunks = []
     for batch in letter_set.schools:
         letters = batch.letters
-        parts = max(1, math.ceil(len(letters) / size))
+        parts = max(1, math.ceil(len(letters) / admissions_pdf.CHUNK))
         step = math.ceil(len(letters) / parts)
-        for i in range(parts):
-            chunk = letters[i * step:(i + 1) * step]
-            if current and used + len(chunk) > budget:
-                jobs.append(current)
-                current, used = [], 0
-            current.append((batch.name, i, chunk))
-            used += len(chunk)
-    if current:
-        jobs.append(current)
-    return jobs
+        chunks += [(batch.name, i, letters[i * step:(i + 1) * step]) for i in range(parts)]
+    workers = max(workers, 1)
+    count = min(len(chunks), workers * math.ceil(letter_set.total / (workers * BATCH)))
+    jobs: list[list] = [[] for _ in range(max(count, 1))]
+    loads = [0] * len(jobs)
+    for chunk in sorted(chunks, key=lambda c: -len(c[2])):
+        lightest = loads.index(min(loads))
+        jobs[lightest].append(chunk)
+        loads[lightest] += len(chunk[2])
+    return [job for job in jobs if job]
 
 
 def render_letters(letter_set, kit, prefix: str, options, labels: bool, report=None):

@@ -111,7 +111,10 @@ class Office:
                               "（或用 --format docx,xlsx 只生成 Word 和 Excel 文件）")
         self.folder = Path(tempfile.mkdtemp(prefix="publisher-office-", dir=parent))
         (self.folder / "fonts.conf").write_text(fontconfig(fonts_dir), "utf-8")
-        self.env = dict(os.environ, FONTCONFIG_FILE=str(self.folder / "fonts.conf"), SAL_USE_VCLPLUGIN="svp")
+        (self.folder / "tmp").mkdir()
+        # LibreOffice's own temporary files go in this folder too, so removing it leaves nothing behind
+        self.env = dict(os.environ, FONTCONFIG_FILE=str(self.folder / "fonts.conf"), SAL_USE_VCLPLUGIN="svp",
+                        TMPDIR=str(self.folder / "tmp"))
 
     def convert(self, documents: list[bytes], pages: int = 0) -> list[bytes]:
         """The PDF of each DOCX in ``documents``, in order; ``pages`` (expected) bounds the wait."""
