@@ -44,7 +44,9 @@ def _pss(pid: str):
 
 
 def _tree_rss(pid: int) -> int:
-    """Memory (PSS, else RSS) of ``pid`` and all its descendants."""
+    """Memory (PSS, else RSS) of ``pid`` and all its descendants.  The tree comes from /proc/*/stat (cheap);
+    PSS is read only for the tree's processes: reading every process's smaps_rollup ten times a second
+    would cost the run being measured a good part of a core on a busy machine."""
     children = {}
     rss = {}
     for entry in os.listdir("/proc"):
@@ -54,13 +56,14 @@ def _tree_rss(pid: int) -> int:
             with open(f"/proc/{entry}/stat") as handle:
                 fields = handle.read().rsplit(")", 1)[1].split()
             children.setdefault(int(fields[1]), []).append(int(entry))
-            rss[int(entry)] = _pss(entry) if _pss(entry) is not None else int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+            rss[int(entry)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
         except (OSError, IndexError, ValueError):
             continue
     total, stack = 0, [pid]
     while stack:
         p = stack.pop()
-        total += rss.get(p, 0)
+        pss = _pss(str(p))
+        total += pss if pss is not None else rss.get(p, 0)
         stack.extend(children.get(p, []))
     return total
 

@@ -98,11 +98,12 @@ def school_template() -> bytes:
             _run(cell.paragraphs[0], text, "宋体", 12)
     note = doc.add_paragraph()
     note.paragraph_format.space_before = Pt(12)
+    note.paragraph_format.space_after = Pt(30)
     _run(note, "我院实行“五免一享”政策，欢迎你的到来！", "楷体", 14)
     mark = doc.add_paragraph()
     mark.alignment = WD_ALIGN_PARAGRAPH.CENTER
     mark.paragraph_format.left_indent = Mm(80)
-    mark.paragraph_format.space_before = Pt(30)
+    mark.paragraph_format.space_before = Pt(0)
     mark.paragraph_format.line_spacing = Pt(1)
     _run(mark, "{{ 印章 }}", "宋体", 14)
     for text in ("{{ 录取院校 }}招生办公室", "{{ 落款日期 }}"):

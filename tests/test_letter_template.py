@@ -165,6 +165,12 @@ def test_missing_template_is_bad_usage(data, tmp_path):
     result = CliRunner().invoke(main, ["admissions", str(adm), "--catalog", str(cat), "--template",
                                        str(tmp_path / "nope.docx"), "-o", str(tmp_path / "o")])
     assert result.exit_code == 2 and "nope.docx: 错误: --template 指定的模板文件不存在" in result.output
+    typo = template(tmp_path, "{{ 姓名 }}同学：", "专业：{{ 录取专页 }}", "{{ 印章 }}", name="typo.docx")
+    result = CliRunner().invoke(main, ["admissions", str(adm), "--catalog", str(cat), "--template", str(typo),
+                                       "-o", str(tmp_path / "o")])
+    assert result.exit_code == 1 and f"{typo}:第2段（“专业：{{{{ 录取专页 }}}}”）: 错误: 模板使用了字段“录取专页”（是不是“录取专业”？）" \
+        in result.output, result.output
+    assert not (tmp_path / "o").exists()
     (tmp_path / "bad.docx").write_bytes(b"not a zip")
     result = CliRunner().invoke(main, ["admissions", str(data[0]), "--catalog", str(data[1]), "--template",
                                        str(tmp_path / "bad.docx"), "-o", str(tmp_path / "o")])
@@ -187,6 +193,8 @@ def test_combined_document_gives_each_letter_its_header_and_lists(data, tmp_path
         headers = sorted(n for n in package.namelist() if re.fullmatch(r"word/header[\d-]+\.xml", n))
         numbering = package.read("word/numbering.xml").decode()
         rels = package.read("word/_rels/document.xml.rels").decode()
+    from test_letters import audit
+    assert audit([combined], tmp_path / "audit") == {}
     assert len(headers) == 6 == xml.count("<w:sectPr")
     refs = re.findall(r'<w:headerReference w:type="default" r:id="([^"]+)"', xml)
     assert len(set(refs)) == 6 and all(f'Id="{r}"' in rels for r in refs)

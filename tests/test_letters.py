@@ -3,8 +3,11 @@ in the repository (bench/make_letter_templates.py), a list with a column of the 
 from __future__ import annotations
 
 import importlib.util
+import json
 import re
+import shutil
 import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -53,6 +56,20 @@ def leftovers(folder: Path) -> list[str]:
             text = "".join(page_texts(path))
             found += [f"{path.name}:{mark}" for mark in LEFTOVERS if mark in text]
     return found
+
+
+def audit(files: list[Path], folder: Path) -> dict:
+    """openxml-audit's objections (Word's schema and its known complaints) to each of ``files``."""
+    pytest.importorskip("openxml_audit")
+    folder.mkdir(parents=True, exist_ok=True)
+    for i, f in enumerate(files):
+        shutil.copy(f, folder / f"{i:02d}-{f.name}")
+    run = subprocess.run([sys.executable, "-m", "openxml_audit", "-r", "-q", "-o", "json", "-m", "20", str(folder)],
+                         capture_output=True, text=True, timeout=600)
+    results = json.loads(run.stdout)
+    assert len(results) == len(files)
+    return {Path(r["file"]).name: [e.get("description") for e in r["errors"]] or r["verdict"]["prediction"]
+            for r in results if not r["valid"] or r["verdict"]["prediction"] != "opens-clean"}
 
 
 @pytest.fixture(scope="module")
@@ -134,6 +151,8 @@ def test_combined_docx_letters_share_the_schools_header(own, data):
         assert package.read("word/media/image1.png")[:4] == b"\x89PNG"
     assert xml.count("<w:sectPr") == 1 and xml.count("<w:pageBreakBefore/>") == count - 1
     assert headers == ["word/header1.xml"]
+    one = next((own / school / "通知书").glob("*.docx"))
+    assert audit([own / school / "录取通知书.docx", one], own.parent / "audit") == {}
     ids = re.findall(r'<wp:docPr [^>]*?id="(\d+)"', xml)
     assert len(ids) == len(set(ids)) == count         # one seal per letter, ids unique
 
@@ -158,6 +177,7 @@ def test_mailmerge_template_fills_the_same_way(data, templates, tmp_path):
         assert 'prstDash val="dash"' in package.read("word/document.xml").decode()
         assert "mailMerge" not in package.read("word/settings.xml").decode()
     assert leftovers(out) == []
+    assert audit([out / school / "录取通知书.docx", docx], tmp_path / "audit") == {}
 
 
 def test_exported_default_template_works_unchanged(data, tmp_path):

@@ -10,7 +10,8 @@ publisher derives (``{{ 培养层次 }}``, ``{{ 学校地址 }}`` …; the whole
 ``publisher/documents/letter_fields.py`` and in the 字段说明 that ``publisher
 template letter`` writes beside the template).  The seal goes where
 ``{{ 印章 }}`` stands: its own one-point line above the signature, centred like
-the signature, so the seal's centre falls on the school's name.
+the signature, so the school's name and the date sit just below the seal's centre
+(GB/T 9704 7.3.5.1).
 """
 from __future__ import annotations
 
@@ -88,9 +89,10 @@ def build() -> bytes:
         ind.set(qn("w:hangingChars"), "200")
         run(p, item, "body", 16)
     run(paragraph(doc, indent_chars=2, before=6, line=Pt(22)), "学校地址：{{ 学校地址 }}", "body", 14)
-    run(paragraph(doc, indent_chars=2, line=Pt(22)), "联系电话：{{ 学校联系电话 }}", "body", 14)
-    # The seal's centre: a one-point line above the signature, centred as the signature is.
-    run(paragraph(doc, C, before=30, left_mm=SIGN_INDENT_MM, line=Pt(1)), "{{ 印章 }}", "body", 16)
+    run(paragraph(doc, indent_chars=2, line=Pt(22), after=30), "联系电话：{{ 学校联系电话 }}", "body", 14)
+    # The seal: a one-point line right above the signature, centred as the signature is (no space before
+    # it: the seal's centre is 6 mm below the top of the mark's paragraph, so name and date sit just below it).
+    run(paragraph(doc, C, left_mm=SIGN_INDENT_MM, line=Pt(1)), "{{ 印章 }}", "body", 16)
     run(paragraph(doc, C, left_mm=SIGN_INDENT_MM), "{{ 录取院校 }}", "body", 16)
     run(paragraph(doc, C, left_mm=SIGN_INDENT_MM), "{{ 落款日期 }}", "body", 16)
     return document_bytes(doc, dt.date(2019, 1, 1))

@@ -239,7 +239,7 @@ def plan(project, options, report, school: str | None = None, labels: bool = Fal
         template = letter_template.load(path, builtin, options)
         kit = admissions_docx.prepare(template, letters)
         if not builtin:
-            report.note(f"通知书模板：{path}")
+            report.note(f"通知书模板：{template.path}")
     report.note(f"录取通知书：{len(letters.schools)} 所学校、{letters.total} 份录取通知书")
     return [Document("letters", "", (letters, labels, kit), "录取通知书")]
 

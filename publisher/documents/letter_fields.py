@@ -55,7 +55,7 @@ DERIVED = (
     ("城市", "city", "如 济南市"),
     ("落款日期", "signed_on", "通知书的日期（名单的填表时间，否则为目录的发布日期），如 2019年7月15日"),
 )
-SEAL_NOTE = "印章的位置：印章的圆心落在这里（不输出文字）；模板中没有这个标记时不加印章"
+SEAL_NOTE = "印章的位置（不输出文字）：印章圆心左右对准这个标记，上下在标记所在段落顶端以下 6 毫米；没有这个标记时不加印章"
 ATTRIBUTES = ("number", "school", "name", "gender", "ethnicity", "id_no", "card_no", "phone", "home", "major",
               "level", "years", "report_date", "report_place", "address", "school_phone", "signed_on")
 LEGACY = {key: key for key in ATTRIBUTES}           # the first template's English names
@@ -79,8 +79,9 @@ def context(letter, shared: dict, aliases: dict) -> dict:
         fields[title] = by_key.get(key, "")
     for typed, title in aliases.items():
         fields.setdefault(typed, fields.get(title, ""))
-    for title, value in letter.extra.items():
-        fields.setdefault(title, value)
+    for title, value in letter.extra.items():        # the school's own column beats a derived value
+        if value or title not in fields:
+            fields[title] = value
     out = dict(fields)
     for title, value in fields.items():
         name = identifier(title)

@@ -6,9 +6,10 @@ out of it), else the built-in one.  The same template makes the DOCX letters and
 through LibreOffice, the PDF.
 
 Made ready (``load``): Word mail-merge fields become tags (``render.mergefields``);
-the seal goes where the template marks it — ``{{ 印章 }}`` (or «印章»), its centre on
-the mark, or a picture or shape the school named 印章 in Word (选择窗格 / 替代文字),
-replaced at its own place and size — and nowhere else; the data source and
+the seal goes where the template marks it — ``{{ 印章 }}`` (or «印章»), or a
+picture or shape the school named 印章 in Word — and nowhere else
+(``letter_seal``); lists numbered through a style get that numbering written on
+their paragraphs (so a combined document can restart them); the data source and
 attached-template links Word keeps in ``settings.xml`` (local paths, and the SQL
 prompt Word shows for a merge document) are dropped; the last paragraph of the body
 carries a marker where a combined document ends each letter's section.  The
@@ -29,13 +30,12 @@ from lxml import etree
 from ..errors import Location, SourceError
 from ..render import docx_fill, mergefields, sandbox
 from ..render.html import builtin_templates
-from .letter_fields import ALL, SEAL
+from .letter_fields import ALL
+from .letter_seal import MARK, add_seal_image, named_seals, put_seal, seal_xml
 
 TEMPLATE = "docx/letter.docx"
 SECTION = "<!--publisher:section-->"
 W = docx_fill.W
-_MARK = re.compile(r"\{\{\s*印章\s*\}\}")
-_SEAL_REL = "rIdPublisherSeal"
 PAPERS = {"A5": (148, 210, {"top": 15, "bottom": 12, "left": 16, "right": 14}, 0.7)}
 
 
@@ -118,13 +118,13 @@ def load(path: Path, builtin: bool, options=None) -> LetterTemplate:
     """Read ``path``; with ``options`` the seal is put in (as they say) and the paper applied, without
     them (``check``) only the marks are counted."""
     result = LetterTemplate(None, builtin)  # type: ignore[arg-type]
-    seal = _seal_xml(options, builtin) if options is not None else None
+    seal = seal_xml(options, builtin) if options is not None else None
 
     def transform(name: str, root, parts: dict) -> bool:
         before = etree.tostring(root)
         for problem in mergefields.convert(root):
             result.problems.append((docx_fill.part_label(name), problem))
-        result.seals += _named_seals(root, seal)
+        result.seals += named_seals(root, seal)
         if name.endswith("document.xml"):
             _explicit_numbering(root, parts)
             _mark_section_end(root)
@@ -133,126 +133,16 @@ def load(path: Path, builtin: bool, options=None) -> LetterTemplate:
     def patched(name: str, source: str) -> tuple[str, bool]:
         if builtin and options is not None and options.paper in PAPERS and name.endswith("document.xml"):
             source = scale_to(source, options.paper)
-        found = len(_MARK.findall(source))
+        found = len(MARK.findall(source))
         result.seals += found
-        return (_put_seal(source, seal) if found and seal is not None else source), bool(found)
+        return (put_seal(source, seal) if found and seal is not None else source), bool(found)
 
     from ..sources import display_name
     result.template = docx_fill.read(path, display_name(path), transform, patched)
     _forget_data_source(result.template)
     if seal is not None and seal[1] is not None:
-        _add_seal_image(result.template, seal[1])
+        add_seal_image(result.template, seal[1])
     return result
-
-
-# ---------------------------------------------------------------- the seal
-def _seal_xml(options, builtin: bool) -> tuple[str, bytes | None]:
-    """(the run's inner XML of a seal centred on the point where the mark sits, the image or None);
-    ("", None) when the project says no seal."""
-    if not options.sealed:
-        return "", None
-    from docx import Document
-    from ..render.seal import add_docx_seal
-    scale = 0.75 if builtin and options.paper == "A5" else 1.0
-    diameter = options.layout.seal_mm * scale
-    doc = Document()
-    run = add_docx_seal(doc.add_paragraph(), options, -diameter / 2, -diameter / 2 + 4, scale=scale)
-    xml = "".join(etree.tostring(child, encoding="unicode") for child in run._r)
-    xml = xml.replace('relativeFrom="column"', 'relativeFrom="character"')
-    xml = xml.replace('relativeFrom="paragraph"', 'relativeFrom="line"')
-    xml = xml.replace("mso-position-horizontal-relative:text", "mso-position-horizontal-relative:char")
-    xml = xml.replace("mso-position-vertical-relative:text", "mso-position-vertical-relative:line")
-    image = None
-    embed = re.search(r'r:embed="([^"]+)"', xml)
-    if embed:
-        image = doc.part.related_parts[embed.group(1)].blob
-        xml = xml.replace(embed.group(0), f'r:embed="{_SEAL_REL}"')
-    return xml, image
-
-
-def _put_seal(source: str, seal) -> str:
-    """Each ``{{ 印章 }}`` becomes the seal (a run of its own between the text before and after it)."""
-    inner = seal[0]
-    out, last = [], 0
-    for match in _MARK.finditer(source):
-        start = match.start()
-        run = max(source.rfind("<w:r>", 0, start), source.rfind("<w:r ", 0, start))
-        text = source.rfind("<w:t", run, start)
-        if run < 0 or text < 0 or source.find("</w:t>", text, start) >= 0:
-            out.append(source[last:match.end()].replace(match.group(0), ""))
-            last = match.end()
-            continue
-        props = re.match(r"<w:r[^>]*>(<w:rPr>.*?</w:rPr>)?", source[run:start])
-        rpr = (props.group(1) or "") if props else ""
-        own = re.sub(r'(Seal |Seal|_x0000_s)(\d+)', lambda m: m.group(1) + str(int(m.group(2)) + len(out)), inner)
-        seal_run = f"</w:t></w:r><w:r>{own}</w:r><w:r>{rpr}<w:t xml:space=\"preserve\">" if inner else ""
-        out.append(source[last:start] + seal_run)
-        last = match.end()
-    out.append(source[last:])
-    return "".join(out)
-
-
-def _named_seals(root, seal) -> int:
-    """Pictures or shapes named 印章 (name, title or alt text): replaced by the seal at their place, as a
-    square as wide as their shorter side (removed when the project says no seal)."""
-    wp = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
-    a = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
-    found = 0
-    for doc_pr in list(root.iter(f"{wp}docPr")):
-        if SEAL not in (doc_pr.get(k, "").strip() for k in ("name", "title", "descr")):
-            continue
-        found += 1
-        holder = doc_pr.getparent()                     # wp:anchor or wp:inline
-        drawing = holder.getparent()                    # w:drawing
-        child, run = drawing, drawing.getparent()
-        while run is not None and run.tag != f"{{{W}}}r":
-            child, run = run, run.getparent()
-        if seal is None or run is None:
-            continue
-        if not seal[0]:
-            run.remove(child)
-            continue
-        new = etree.fromstring(f'<w:r xmlns:w="{W}">{seal[0]}</w:r>', docx_fill.PARSER)
-        graphic, old = new.find(f".//{a}graphic"), holder.find(f"{a}graphic")
-        extent = holder.find(f"{wp}extent")
-        if graphic is None or old is None or extent is None:
-            continue
-        size = str(min(int(extent.get("cx", "0")), int(extent.get("cy", "0"))))
-        extent.set("cx", size)
-        extent.set("cy", size)
-        for ext in graphic.iter(f"{a}ext"):
-            ext.set("cx", size)
-            ext.set("cy", size)
-        holder.replace(old, graphic)
-        if child is not drawing:                        # a shape's mc:AlternateContent: the drawing alone
-            run.replace(child, drawing)
-    return found
-
-
-def _add_seal_image(template: docx_fill.Template, image: bytes) -> None:
-    """The authorised seal image as a part, related from every part that shows the seal."""
-    template.static["word/media/publisher-seal.png"] = image
-    template.names.append("word/media/publisher-seal.png")
-    types = template.static["[Content_Types].xml"].decode("utf-8")
-    if 'Extension="png"' not in types:
-        types = types.replace("</Types>", '<Default Extension="png" ContentType="image/png"/></Types>')
-        template.static["[Content_Types].xml"] = types.encode("utf-8")
-    for part in [p for p in template.sources] + [p for p in template.static if p.endswith(".xml")]:
-        text = template.sources.get(part) or template.static[part].decode("utf-8", "ignore")
-        if _SEAL_REL not in text:
-            continue
-        folder, base = part.rsplit("/", 1)
-        rels = f"{folder}/_rels/{base}.rels"
-        relation = (f'<Relationship Id="{_SEAL_REL}" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-                    f'relationships/image" Target="{"media/" if folder == "word" else "../word/media/"}publisher-seal.png"/>')
-        if rels in template.static:
-            text = template.static[rels].decode("utf-8")
-            template.static[rels] = text.replace("</Relationships>", relation + "</Relationships>").encode("utf-8")
-        else:
-            template.static[rels] = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns='
-                                     f'"http://schemas.openxmlformats.org/package/2006/relationships">{relation}'
-                                     '</Relationships>').encode("utf-8")
-            template.names.append(rels)
 
 
 # ---------------------------------------------------------------- the package around the letter
