@@ -16,6 +16,7 @@ import math
 import os
 import shutil
 import tempfile
+import time
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from pathlib import Path
 
@@ -193,7 +194,17 @@ def render_letters(letter_set, kit, prefix: str, options, labels: bool, report=N
         if bar:
             bar.__exit__(None, None, None)
         pool.shutdown(wait=True)
+        _remove(folder)
+
+
+def _remove(folder: Path) -> None:
+    """The run's temporary folder, once the LibreOffice of a stopped worker (killed with it, a moment
+    later) has stopped writing into it."""
+    for _ in range(50):
         shutil.rmtree(folder, ignore_errors=True)
+        if not folder.exists():
+            return
+        time.sleep(0.1)
 
 
 def _terminate(pool) -> None:

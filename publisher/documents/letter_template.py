@@ -140,6 +140,7 @@ def load(path: Path, builtin: bool, options=None) -> LetterTemplate:
     from ..sources import display_name
     result.template = docx_fill.read(path, display_name(path), transform, patched)
     _forget_data_source(result.template)
+    _drop_parts(result.template)
     if seal is not None and seal[1] is not None:
         add_seal_image(result.template, seal[1])
     return result
@@ -167,6 +168,26 @@ def _forget_data_source(template: docx_fill.Template) -> None:
                                                           "attachedTemplate", "recipientData"):
                 tree.remove(rel)
         template.static[rels] = etree.tostring(tree, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _drop_parts(template: docx_fill.Template) -> None:
+    """Word 2010's stylesWithEffects (out of step with styles.xml in a template python-docx or another tool
+    touched, which Word may call unreadable) and the template's thumbnail (a picture of the page with its
+    tags, which file browsers would show for every letter): dropped, as ``render.docx`` drops them."""
+    for owner, rels in template.rels.items():
+        for rid, (kind, target, _) in list(rels.items()):
+            if kind not in ("stylesWithEffects", "thumbnail") or target not in template.static:
+                continue
+            del template.static[target]
+            template.names.remove(target)
+            del rels[rid]
+            folder, base = owner.rsplit("/", 1) if "/" in owner else ("", owner)
+            name = f"{folder}/_rels/{base}.rels" if folder else "_rels/.rels"
+            text = template.static[name].decode("utf-8")
+            template.static[name] = re.sub(rf'<Relationship [^>]*Id="{re.escape(rid)}"[^>]*/>', "", text).encode("utf-8")
+            types = template.static["[Content_Types].xml"].decode("utf-8")
+            template.static["[Content_Types].xml"] = re.sub(
+                rf'<Override PartName="/{re.escape(target)}"[^>]*/>', "", types).encode("utf-8")
 
 
 def _mark_section_end(root) -> None:
