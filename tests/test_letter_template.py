@@ -223,3 +223,22 @@ def test_page_count_policy(data, tmp_path):
     assert result.exit_code == 1, result.output
     assert re.search(r"错误: .+的通知书每份 1 页，但\S+（\d+3，2 页）的通知书页数不同", result.output), result.output
     assert not (tmp_path / "o3").exists()
+
+
+def test_fields_by_every_name():
+    """A field by its title as typed, its Jinja form, 字段[...], the list's own title of a seed column and the
+    old English name; a school's own column with a value beats the derived one of the same name."""
+    from publisher.documents.admissions import Letter
+    from publisher.documents.letter_fields import context, known_names
+    letter = Letter(number="2019010001", school="济南技师学院", name="王小明", gender="男", ethnicity="汉族",
+                    id_no="370102200301011234", card_no="1", phone="13800000000", home="某村", major="数控加工",
+                    level="中级工", years="3", report_date="2019年9月1日", report_place="报到处", address="济南",
+                    school_phone="0531-1", signed_on="2019年7月15日", listed={"county": "平阴县"},
+                    extra={"宿舍号": "3-201", "学制": "", "培养层次": "高级工（五年制）"})
+    fields = context(letter, {"year": "2019", "city": "济南市"}, {"身份证号码": "身份证号"})
+    assert fields["县（市、区）"] == fields["县市区"] == fields["字段"]["县市区"] == fields["字段"]["县（市、区）"] == "平阴县"
+    assert fields["身份证号码"] == fields["身份证号"] == fields["id_no"] == "370102200301011234"
+    assert fields["宿舍号"] == "3-201" and fields["学制"] == "3" and fields["培养层次"] == "高级工（五年制）"
+    assert fields["年度"] == "2019" and fields["学校联系电话"] == "0531-1" and fields["联系电话"] == "13800000000"
+    assert {"县市区", "县（市、区）", "身份证号码", "宿舍号", "school", "印章", "字段"} <= known_names({"身份证号码": "身份证号"},
+                                                                                      ["宿舍号"])

@@ -89,7 +89,7 @@ def context(letter, shared: dict, aliases: dict) -> dict:
             out.setdefault(name, value)
     for old, key in LEGACY.items():
         out.setdefault(old, by_key[key])
-    out[ALL] = fields
+    out[ALL] = dict(out)                 # every name, for titles that are no Jinja name: 字段['县（市、区）']
     return out
 
 

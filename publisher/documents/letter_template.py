@@ -246,6 +246,8 @@ def scale_to(xml: str, paper: str) -> str:
         r'w:(top|bottom|left|right)="\d+"', lambda a: f'w:{a.group(1)}="{twips(margins[a.group(1)])}"',
         m.group(1)) + "/>", xml)
     xml = re.sub(r'(<w:szC?s? w:val=")(\d+)', lambda m: m.group(1) + str(max(14, round(int(m.group(2)) * scale))), xml)
-    xml = re.sub(r'(w:(?:left|firstLine|hanging|line)=")(\d+)(")',
-                 lambda m: m.group(1) + str(round(int(m.group(2)) * scale)) + m.group(3), xml)
-    return xml
+    scaled = lambda m: m.group(1) + str(round(int(m.group(2)) * scale))  # noqa: E731
+    xml = re.sub(r"<w:ind [^>]*/>", lambda m: re.sub(r'(w:(?:left|right|firstLine|hanging)=")(\d+)', scaled,
+                                                     m.group(0)), xml)
+    return re.sub(r"<w:spacing [^>]*/>", lambda m: re.sub(r'(w:(?:line|before|after)=")(\d+)', scaled, m.group(0)),
+                  xml)

@@ -121,7 +121,8 @@ def _if(parts) -> str | None:
                 tokens.append(("op", token))
             else:
                 tokens.append(("text", [token], "bare"))
-    if len(tokens) < 4 or tokens[0] != ("text", ["IF"], "bare") and tokens[0][1] != ["if"]:
+    first = tokens[0] if tokens else ("op", "")
+    if first[0] != "text" or "".join(p for p in first[1] if isinstance(p, str)).upper() != "IF":
         return None
     body = tokens[1:]
     if len(body) not in (4, 5) or body[1][0] != "op":
