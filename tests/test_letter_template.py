@@ -176,6 +176,10 @@ def test_missing_template_is_bad_usage(data, tmp_path):
                                        str(tmp_path / "bad.docx"), "-o", str(tmp_path / "o")])
     assert result.exit_code == 1 and "bad.docx: 错误: 模板不是有效的 Word 文档（.docx），无法读取" in result.output
     assert "Traceback" not in result.output and "内部错误" not in result.output and not (tmp_path / "o").exists()
+    (tmp_path / "old.doc").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
+    result = CliRunner().invoke(main, ["admissions", str(data[0]), "--catalog", str(data[1]), "--template",
+                                       str(tmp_path / "old.doc"), "-o", str(tmp_path / "o")])
+    assert result.exit_code == 1 and "old.doc: 错误: 这是旧版 Word 97-2003 格式（.doc）" in result.output
 
 
 def test_combined_document_gives_each_letter_its_header_and_lists(data, tmp_path):

@@ -78,6 +78,10 @@ def read(path, shown: str, transform: Callable | None = None, patched: Callable 
     first (mail-merge fields) and ``patched(part, source)`` its Jinja source after docxtpl's cleaning (a
     mark split over several runs is whole there).  A package that is no Word document is a RenderError."""
     try:
+        with open(path, "rb") as handle:
+            if handle.read(8) == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+                raise SourceError(Location(shown), "这是旧版 Word 97-2003 格式（.doc）或 WPS 格式的文件，无法作为模板；"
+                                  "请在 Word 或 WPS 中“另存为” .docx 格式后再用")
         with zipfile.ZipFile(path) as package:
             infos = [i for i in package.infolist() if not i.is_dir()]
             if sum(i.file_size for i in infos) > MAX_UNPACKED:
