@@ -70,6 +70,8 @@ def guide_docx(when: dt.date | None = None) -> bytes:
     table = doc.add_table(rows=1, cols=3)
     table.autofit = False
     table_borders(table)
+    for column, width in zip(table.columns, WIDTHS_MM):       # the grid: what LibreOffice and WPS lay out by
+        column.width = Mm(width)
     for cell, width in zip(table.rows[0].cells, WIDTHS_MM):
         cell.width = Mm(width)
     for cell, text in zip(table.rows[0].cells, ("字段", "写法", "内容")):
