@@ -7,7 +7,9 @@ cd "$(dirname "$0")"
 mode="${1:-build}"
 
 # Debian packages the PDF path needs (SPEC §7); tests also drive a real browser and read PDFs.
-packages=(fonts-noto-cjk fonts-arphic-gkai00mp libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 fontconfig poppler-utils)
+# libreoffice-writer-nogui: admission letters' PDF is their Word template converted by LibreOffice.
+packages=(fonts-noto-cjk fonts-arphic-gkai00mp libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 fontconfig poppler-utils
+          libreoffice-writer-nogui)
 if [ "$mode" = "test" ]; then
   # the catalog page's tests and the `publisher serve` browser test (Playwright from the test extra,
   # pointed at /usr/bin/chromium: `playwright install` downloads a browser and is never run)

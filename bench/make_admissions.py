@@ -59,13 +59,14 @@ def write_catalog(path: Path, schools: int) -> dict:
     return data
 
 
-def write_admissions(path: Path, n: int, cat: dict, seed: int = 1) -> None:
+def write_admissions(path: Path, n: int, cat: dict, seed: int = 1, dorms: bool = False) -> None:
+    """``dorms``: a school's own column 宿舍号 at the end (a field of its letter template)."""
     rng = random.Random(seed)
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("录取名单")
     ws.append(["济南市2019年精准技能扶贫录取名单"])
     ws.append([f"填表单位（盖章）：济南市人力资源社会保障局    填表时间：{FILLED.year}年{FILLED.month}月{FILLED.day}日"])
-    ws.append(HEAD)
+    ws.append(HEAD + (["宿舍号"] if dorms else []))
     used = set()
     for i in range(1, n + 1):
         gender = rng.choice("男女")
@@ -79,17 +80,18 @@ def write_admissions(path: Path, n: int, cat: dict, seed: int = 1) -> None:
         ws.append([i, rng.choice(SURNAMES) + rng.choice(GIVEN), gender, "汉族", f"{region}{rng.randrange(10**11, 10**12)}",
                    id_no, f"1{rng.choice('3578')}{rng.randrange(10**8, 10**9)}",
                    f"{COUNTIES[region]}{rng.choice('东西南北')}关镇{rng.choice(SURNAMES)}庄村{rng.randrange(1, 200)}号",
-                   school["name"], major, "应届初中毕业生", school["name"], major])
+                   school["name"], major, "应届初中毕业生", school["name"], major]
+                  + ([f"{rng.randrange(1, 9)}号楼{rng.randrange(1, 6)}{rng.randrange(1, 30):02d}"] if dorms else []))
     wb.save(path)
 
 
-def make(folder: Path, n: int, schools: int = 6, seed: int = 1) -> tuple[Path, Path]:
+def make(folder: Path, n: int, schools: int = 6, seed: int = 1, dorms: bool = False) -> tuple[Path, Path]:
     """(admissions workbook, catalog) for ``n`` students over ``schools`` schools in ``folder``."""
     folder.mkdir(parents=True, exist_ok=True)
     cat_path = folder / "catalog.yaml"
     cat = write_catalog(cat_path, schools)
-    adm_path = folder / f"admissions-{n}.xlsx"
-    write_admissions(adm_path, n, cat, seed)
+    adm_path = folder / f"admissions-{n}{'-dorms' if dorms else ''}.xlsx"
+    write_admissions(adm_path, n, cat, seed, dorms)
     return adm_path, cat_path
 
 

@@ -383,9 +383,48 @@ def _check_plan(school, persons: list, catalog: Catalog, findings: Findings) -> 
 
 # ---------------------------------------------------------------- the whole verdict
 
-def check_project(project, registry_path: Path | None = None) -> Findings:
+def check_letter_template(project, findings: Findings, chosen: Path | None = None) -> None:
+    """The letter template admissions would fill (``--template``, the project's templates: folder, or the
+    built-in one): readable, no syntax error, no field that no letter has (each located by part and
+    paragraph, with the fields there are), a place for the seal; an HTML letter template left over is said."""
+    from .documents import letter_fields, letter_template
+    from .documents.admissions import list_aliases
+    from .errors import SourceError
+    lists = [source.model for source in project.of_kind("admissions")]
+    if not lists:
+        return
+    config = project.config
+    retired = Path(config.templates) / "html" / "letter.html.j2" if config.templates else None
+    if retired is not None and retired.is_file():
+        findings.warning(Location(str(retired)), "template.retired",
+                         "通知书不再使用 HTML 模板：PDF 和 DOCX 都由同一个 Word 模板 docx/letter.docx 生成，"
+                         "这个文件已不起作用；请把改动做到 Word 模板中（publisher template letter 可导出默认模板）")
+    try:
+        path, builtin = letter_template.template_path(config.templates, chosen)
+        template = letter_template.load(path, builtin)
+    except SourceError as exc:
+        findings.error(exc.location, "template.unreadable", exc.problem)
+        return
+    aliases, extras = {}, {}
+    for people in lists:
+        aliases.update(list_aliases(people))
+        extras.update(dict.fromkeys(people.extras))
+    known = letter_fields.known_names(aliases, extras)
+    available = letter_fields.available(aliases, extras)
+    for place, code, message in letter_template.problems(template, known, available):
+        findings.error(Location(template.path, place), code, message)
+    for place, message in template.problems:
+        findings.error(Location(template.path, place), "template.mergefield", message)
+    if not template.seals and (config.issuer.seal or "placeholder") != "none":
+        findings.warning(Location(template.path), "template.no_seal",
+                         "模板中没有标出印章的位置，通知书将不加印章；需要印章时，在落款处写 {{ 印章 }}（或插入合并域“印章”），"
+                         "或把一个图片或形状命名为“印章”")
+
+
+def check_project(project, registry_path: Path | None = None, letter_template: Path | None = None) -> Findings:
     """Every rule of SPEC §4 over a loaded project (its sources and its notices' attachment
-    sources); returns the project's findings, which reading has already begun to fill."""
+    sources); returns the project's findings, which reading has already begun to fill.
+    ``letter_template``: the letter template the command was given (``--template``)."""
     findings = project.findings
     for source in project.all_sources:
         model = source.model
@@ -410,6 +449,7 @@ def check_project(project, registry_path: Path | None = None) -> Findings:
                     check_registry(source.model, registry, findings)
     check_ids_across(project, findings)
     check_filing(project, findings)
+    check_letter_template(project, findings, letter_template)
     from .glyphs import check_glyphs
     check_glyphs(project, findings)
     return findings

@@ -241,21 +241,40 @@ def notice(source, out, formats, mask):
 @click.argument("source", type=click.Path(path_type=Path))
 @click.option("--catalog", "catalog_path", type=click.Path(path_type=Path),
               help="本年度目录（不给出时用录取名单所在文件夹中的目录）")
+@click.option("--template", "letter_template", type=click.Path(path_type=Path),
+              help="学校自己的通知书 Word 模板（.docx），PDF 和 Word 通知书都由它生成")
 @click.option("--school", default=None, help="只生成这所学校的通知书")
 @click.option("--labels", is_flag=True, help="同时生成邮寄标签")
 @out_option
 @format_option
 @mask_option
 @guarded
-def admissions(source, catalog_path, school, labels, out, formats, mask):
+def admissions(source, catalog_path, letter_template, school, labels, out, formats, mask):
     """批量生成录取通知书、花名册。"""
     from .pipeline import catalog_beside, run
+    if letter_template is not None and not letter_template.is_file():
+        raise UsageError(f"{letter_template}: 错误: --template 指定的模板文件不存在")
     if catalog_path is None:
         catalog_path, note = catalog_beside(source)
         click.echo(note, err=True)
     result = run(["letters"], [source, catalog_path], out,
-                 _request(formats, mask, {"school": school, "labels": labels}, progress=_progress_bar()))
+                 _request(formats, mask, {"school": school, "labels": labels}, progress=_progress_bar(),
+                          letter_template=letter_template))
     _show(result, out, list_files=False)
+
+
+@main.command()
+@click.argument("what", type=click.Choice(["letter"]))
+@click.option("-o", "--output", "out", default="letter-template", type=click.Path(path_type=Path),
+              show_default=True, help="输出文件夹（可直接用作 publisher.yaml 中的 templates: 文件夹）")
+@guarded
+def template(what, out):
+    """导出内置的通知书模板（docx/letter.docx）和字段说明，供学校修改。"""
+    from .documents.letter_guide import export
+    for path in export(out):
+        click.echo(f"已生成 {path}")
+    click.echo(f"把改好的 {out / 'docx' / 'letter.docx'} 用于 publisher admissions --template，"
+               f"或在 publisher.yaml 中写 templates: {out}")
 
 
 @main.command(name="compile")

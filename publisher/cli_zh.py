@@ -91,6 +91,7 @@ EXAMPLES = {
     "compile": ["publisher compile returns/ --year 2019 --period H1 -o output/compiled"],
     "verify": ["publisher verify output"],
     "doctor": ["publisher doctor --fonts fonts/"],
+    "template": ["publisher template letter -o 我的模板     # 得到 我的模板/docx/letter.docx 和 字段说明.docx"],
     "serve": ["publisher serve                      # 本机网页 http://127.0.0.1:8000/，项目文件夹为当前文件夹",
               "PUBLISHER_TOKEN=口令 publisher serve 项目文件夹 --host 0.0.0.0    # 供办公室网络使用，须设口令"],
 }

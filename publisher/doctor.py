@@ -33,6 +33,15 @@ def diagnose(fonts_dir: Path | None = None, echo=print) -> bool:
     except Exception as exc:  # missing system libraries surface here as OSError
         ok = False
         echo(f"  WeasyPrint: 不可用（{exc}）")
+    from .render import office
+    found = office.soffice()
+    release = office.version() if found else None
+    if release:
+        echo(f"  LibreOffice: {release}（{found}）：可用（通知书的 PDF 由 Word 模板转换而来）")
+    else:
+        ok = False
+        echo("  LibreOffice: 缺失（通知书的 PDF 由 Word 模板经 LibreOffice 转换而来）")
+        echo(f"    请运行：{office.INSTALL}")
     templates = builtin_templates()
     count = len([p for p in templates.rglob("*") if p.is_file()]) if templates.is_dir() else 0
     echo(f"模板：{templates}（{count} 个文件）")

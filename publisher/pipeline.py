@@ -115,7 +115,7 @@ def _run(run_kinds: list, projects: list[tuple[str, Project]], out: Path, format
     if explicit:
         _require_sources(run_kinds, projects)
     for _, project in projects:
-        report.findings.extend(check_project(project))
+        report.findings.extend(check_project(project, letter_template=request.letter_template))
         reported = set()
         for k in run_kinds:
             if k.reports is not None and (explicit or k.wants(project)):

@@ -79,7 +79,9 @@ def reap():
 
 def start(big, tmp_path, reap):
     adm, cat = big
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]))
+    (tmp_path / "tmp").mkdir(exist_ok=True)
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
+               TMPDIR=str(tmp_path / "tmp"))
     proc = subprocess.Popen([sys.executable, "-c", DRIVER, "admissions", str(adm), "--catalog", str(cat),
                              "-o", "out", "--format", "pdf"], cwd=tmp_path, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -94,6 +96,34 @@ def start(big, tmp_path, reap):
     wait_until(started, "two worker processes")
     reap.extend(workers)
     return proc, workers
+
+
+def offices(folder: Path) -> list[int]:
+    """LibreOffice processes working in ``folder`` (their profile lives in the run's temporary folder)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            command = (entry / "cmdline").read_bytes().decode("utf-8", "replace")
+        except OSError:
+            continue
+        if entry.name.isdigit() and "soffice" in command and str(folder) in command and alive(int(entry.name)):
+            found.append(int(entry.name))
+    return found
+
+
+@pytest.mark.parametrize("how", ["SIGTERM", "SIGKILL"])
+def test_killed_run_leaves_no_libreoffice(big, tmp_path, reap, how):
+    """Letters' PDF comes from LibreOffice started by the workers: it goes with them, and (SIGTERM) the
+    run's temporary folder with its LibreOffice profiles goes too."""
+    proc, workers = start(big, tmp_path, reap)
+    running: list[int] = []
+    wait_until(lambda: running.extend(offices(tmp_path / "tmp")) or running, "LibreOffice started")
+    reap.extend(running)
+    proc.send_signal(getattr(signal, how))
+    proc.communicate(timeout=DEADLINE)
+    wait_until(lambda: not offices(tmp_path / "tmp"), f"LibreOffice {running} gone")
+    if how == "SIGTERM":
+        assert list((tmp_path / "tmp").iterdir()) == []
 
 
 def leftovers(folder: Path) -> list[str]:

@@ -1,16 +1,17 @@
-"""Generate templates/docx/letter.docx, the docxtpl template of the 录取通知书.
+"""Generate templates/docx/letter.docx, the built-in 录取通知书 template (DOCX and PDF letters alike).
 
 Run from anywhere::
 
     python tools/make_letter_template.py
 
-The result is an ordinary Word document with ``{{ … }}`` placeholders; offices
-may edit it in Word/WPS (keep each placeholder inside one run of one style) and
-put their copy at ``<templates>/docx/letter.docx`` of their project.  Variables:
-number school name gender ethnicity major level years report_date report_place
-address school_phone signed_on (and id_no card_no phone home, unused here).
-The seal placeholder is added at run time over the last paragraph that reads
-exactly ``{{ school }}`` (the signature).
+The result is an ordinary Word document with ``{{ 字段 }}`` tags named after the
+admissions list's columns (``{{ 姓名 }}``, ``{{ 录取专业 }}``) and the fields
+publisher derives (``{{ 培养层次 }}``, ``{{ 学校地址 }}`` …; the whole list is in
+``publisher/documents/letter_fields.py`` and in the 字段说明 that ``publisher
+template letter`` writes beside the template).  The seal goes where
+``{{ 印章 }}`` stands: its own one-point line above the signature, centred like
+the signature, so the school's name and the date sit just below the seal's centre
+(GB/T 9704 7.3.5.1).
 """
 from __future__ import annotations
 
@@ -62,17 +63,17 @@ def build() -> bytes:
     page_setup(doc.sections[0], margins=MARGINS)
     C = WD_ALIGN_PARAGRAPH.CENTER
 
-    run(paragraph(doc, WD_ALIGN_PARAGRAPH.RIGHT, after=12, line=1.0), "录取编号：{{ number }}", "body", 12)
-    run(paragraph(doc, C, line=1.0), "{{ school }}", "title", 22, color=RED)
+    run(paragraph(doc, WD_ALIGN_PARAGRAPH.RIGHT, after=12, line=1.0), "录取编号：{{ 录取编号 }}", "body", 12)
+    run(paragraph(doc, C, line=1.0), "{{ 录取院校 }}", "title", 22, color=RED)
     spacing(run(paragraph(doc, C, before=6, after=18, line=1.0), "录取通知书", "title", 36, color=RED), 200)
     p = paragraph(doc)
-    r = run(p, "{{ name }}", "body", 16)
+    r = run(p, "{{ 姓名 }}", "body", 16)
     r.font.underline = True
     run(p, "同学：", "body", 16)
     p = paragraph(doc, indent_chars=2)
-    for text, role in (("经审核，你已被我校", "body"), ("{{ major }}", "hei"),
-                       ("专业（{{ level }}，学制{{ years }}年）录取。请于", "body"), ("{{ report_date }}", "hei"),
-                       ("持本通知书到{{ report_place }}报到。", "body")):
+    for text, role in (("经审核，你已被我校", "body"), ("{{ 录取专业 }}", "hei"),
+                       ("专业（{{ 培养层次 }}，学制{{ 学制 }}年）录取。请于", "body"), ("{{ 报到时间 }}", "hei"),
+                       ("持本通知书到{{ 报到地点 }}报到。", "body")):
         run(p, text, role, 16)
     run(paragraph(doc, indent_chars=2),
         "报到时请携带：录取通知书、身份证、户口本复印件、扶贫卡（建档立卡证明）、一寸照片等。", "body", 16)
@@ -87,9 +88,13 @@ def build() -> bytes:
         ind.set(qn("w:leftChars"), "400")
         ind.set(qn("w:hangingChars"), "200")
         run(p, item, "body", 16)
-    run(paragraph(doc, indent_chars=2, before=6, line=Pt(22)), "学校地址：{{ address }}　联系电话：{{ school_phone }}", "body", 14)
-    run(paragraph(doc, C, before=30, left_mm=SIGN_INDENT_MM), "{{ school }}", "body", 16)
-    run(paragraph(doc, C, left_mm=SIGN_INDENT_MM), "{{ signed_on }}", "body", 16)
+    run(paragraph(doc, indent_chars=2, before=6, line=Pt(22)), "学校地址：{{ 学校地址 }}", "body", 14)
+    run(paragraph(doc, indent_chars=2, line=Pt(22), after=30), "联系电话：{{ 学校联系电话 }}", "body", 14)
+    # The seal: a one-point line right above the signature, centred as the signature is (no space before
+    # it: the seal's centre is 6 mm below the top of the mark's paragraph, so name and date sit just below it).
+    run(paragraph(doc, C, left_mm=SIGN_INDENT_MM, line=Pt(1)), "{{ 印章 }}", "body", 16)
+    run(paragraph(doc, C, left_mm=SIGN_INDENT_MM), "{{ 录取院校 }}", "body", 16)
+    run(paragraph(doc, C, left_mm=SIGN_INDENT_MM), "{{ 落款日期 }}", "body", 16)
     return document_bytes(doc, dt.date(2019, 1, 1))
 
 

@@ -6,12 +6,16 @@ catalog), turn each admitted student into a ``Letter`` (plain strings, so worker
 processes can take them), grouped per school into a ``LetterSet``; then
 ``admissions_run`` renders per school:
 
-    <school>/录取通知书.pdf        one letter a page (chunks rendered in workers, merged)
-    <school>/录取通知书.docx       every letter of the school, one a page
-    <school>/通知书/<录取编号>-<姓名>.docx
+    <school>/录取通知书.pdf        the combined DOCX through LibreOffice (chunks in workers, merged)
+    <school>/录取通知书.docx       every letter of the school, each from a new page (``letter_book``)
+    <school>/通知书/<录取编号>-<姓名>.docx   the letter template filled for one student
     <school>/录取名单.xlsx         the roster
     <school>/邮寄标签.pdf          with --labels
     录取情况汇总.xlsx              per school and major against the catalog plan
+
+Every letter is the school's letter template filled for one student
+(``letter_template``: one DOCX template for DOCX and PDF alike; the fields are the
+list's own column titles and what ``letter_fields`` derives).
 
 录取编号 rule, when the source gives none: ``YYYY SS NNNN`` — the catalog year,
 the school's position in the catalog (01, 02, …) and the student's position
@@ -60,15 +64,16 @@ class Letter:
     address: str             # the school's
     school_phone: str
     signed_on: str
+    listed: dict = field(default_factory=dict)   # the seed's other columns (序号, 人员类别 …) by letter_fields key
+    extra: dict = field(default_factory=dict)    # the list's own columns (宿舍号 …), title as typed -> text
     docx_name: str = ""      # <录取编号>-<姓名>.docx, unique in the school's folder (set by ``plan``)
 
-    def context(self) -> dict:
-        return self.__dict__
-
     def masked(self) -> "Letter":
-        """This letter with every ID and phone number in its personal fields masked (``--mask``)."""
+        """This letter with every ID and phone number masked (``--mask``): in its personal fields and in
+        the list's own columns, which may hold a parent's phone."""
         from ..domain.people import mask_text
-        return replace(self, id_no=mask_text(self.id_no), phone=mask_text(self.phone), home=mask_text(self.home))
+        return replace(self, id_no=mask_text(self.id_no), phone=mask_text(self.phone), home=mask_text(self.home),
+                       extra={k: mask_text(v) for k, v in self.extra.items()})
 
 
 @dataclass
@@ -89,6 +94,13 @@ class LetterSet:
     catalog: object
     schools: list[SchoolLetters]
     config: object
+    aliases: dict = field(default_factory=dict)   # the list's own titles of the seed's columns -> the seed's
+    extras: list = field(default_factory=list)    # the list's own columns, in order
+
+    @property
+    def shared(self) -> dict:
+        """The fields every letter of the run has alike (年度, 城市)."""
+        return {"year": str(self.year or ""), "city": self.city or ""}
 
     @property
     def total(self) -> int:
@@ -110,11 +122,14 @@ def assign_letters(project, findings: Findings, school: str | None = None) -> Le
                          "或在 YAML 中写 kind: admissions")
     catalog = None
     people = []
+    aliases, extras = {}, {}
     for source in lists:
         model = source.model
         year = model.filled_on.year if model.filled_on else project.config.year
         catalog = catalog or project.catalog_for(model.city, year)
         people.extend(model.rows)
+        aliases.update(list_aliases(model))
+        extras.update(dict.fromkeys(model.extras))
     if catalog is None:
         raise UsageError("错误: 没有找到本年度目录；请用 --catalog 指定目录文件（XLSX 或 YAML）")
     first = lists[0].model
@@ -153,7 +168,11 @@ def assign_letters(project, findings: Findings, school: str | None = None) -> Le
                 years=str(major.years) if major and major.years else "",
                 report_date=cn_date(report_date) if report_date else "另行通知的时间",
                 report_place=person.report_place or cat_school.report_place or "学校（地点另行通知）",
-                address=cat_school.address, school_phone=cat_school.phone, signed_on=signed_on))
+                address=cat_school.address, school_phone=cat_school.phone, signed_on=signed_on,
+                listed={"seq": person.seq, "wished_school": person.school, "wished_major": person.major,
+                        "category": person.category, "county": person.county, "town": person.town,
+                        "village": person.village},
+                extra={title: person.extra.get(title, "") for title in extras}))
             owners[id(batch.letters[-1])] = person
         batch.letters.sort(key=lambda l: l.number)
         _name_files(batch, owners, findings)
@@ -161,7 +180,15 @@ def assign_letters(project, findings: Findings, school: str | None = None) -> Le
     if not batches:
         raise UsageError("错误: 录取名单中没有可生成通知书的学生" + (f"（--school {school}）" if school else ""))
     return LetterSet(catalog.city or first.city or project.config.city, year, date, catalog, batches,
-                     project.config)
+                     project.config, aliases, list(extras))
+
+
+def list_aliases(people) -> dict:
+    """A list's own titles of the seed's columns (身份证号码 for 身份证号), as template fields."""
+    from ..sources.schema import SCHEMAS
+    seed = {column.field: column.title for column in SCHEMAS["admissions"][0]}
+    return {typed: seed[name] for name, typed in getattr(people, "titles", {}).items()
+            if name in seed and typed != seed[name]}
 
 
 def _name_files(batch: SchoolLetters, owners: dict, findings: Findings) -> None:
@@ -200,13 +227,21 @@ def _numbers(persons, year, school_index: int) -> dict:
 
 # ---------------------------------------------------------------- the document kind
 def plan(project, options, report, school: str | None = None, labels: bool = False) -> list:
-    """One document: the whole letter set (rendered in bulk by ``admissions_run.render``)."""
+    """One document: the whole letter set and its template (rendered in bulk by ``admissions_run.render``)."""
     from ..kinds import Document
+    from . import admissions_docx, letter_template
     letters = assign_letters(project, report.findings, school)
     if options.mask:
         letters = letters.masked()
+    kit = None
+    if {"pdf", "docx"} & set(options.formats):
+        path, builtin = letter_template.template_path(options.templates, options.letter_template)
+        template = letter_template.load(path, builtin, options)
+        kit = admissions_docx.prepare(template, letters)
+        if not builtin:
+            report.note(f"通知书模板：{template.path}")
     report.note(f"录取通知书：{len(letters.schools)} 所学校、{letters.total} 份录取通知书")
-    return [Document("letters", "", (letters, labels), "录取通知书")]
+    return [Document("letters", "", (letters, labels, kit), "录取通知书")]
 
 
 def _register():

@@ -1,80 +1,93 @@
-"""PDF letters and mailing labels through WeasyPrint, in chunks.
+"""PDF letters (the filled DOCX through LibreOffice, in chunks, merged) and mailing labels (WeasyPrint).
 
-One WeasyPrint document per letter costs ~130 ms and a CJK font subset each
-(SPEC §7); one document of N letters costs less per page, but layout time and
-memory grow faster than N (measured: 200 pages 3.5 s / +90 MiB, 1,000 pages
-25 s / +440 MiB).  So letters are rendered ``CHUNK`` at a time and the chunks
-merged with pypdf; chunk boundaries are fixed, so output bytes are too.
+A school's PDF is made from the very documents its DOCX letters are: a chunk of
+letters is joined into one DOCX (``letter_book``, with a bookmark at each
+letter's start), LibreOffice converts the chunk (``render.office``: one start
+converts every chunk of a job), and the chunks are joined with pypdf.  The
+bookmarks come back as named destinations, so the pages each letter took are
+known exactly: one letter one page, or the same number for every letter when the
+school's template makes two (said in a note); a letter that runs longer than the
+others is an error naming the student.
+
+LibreOffice stamps each PDF with the time it made it and a random ID; the merged
+PDF carries the document date (or ``SOURCE_DATE_EPOCH``) instead and no ID, and
+the bookmarks' destinations are dropped, so the same input gives the same bytes.
 """
 from __future__ import annotations
 
 import io
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import RenderError
 from ..render.package import build_date
+from .letter_book import MARK
 
-CHUNK = 200
+CHUNK = 300                   # letters per DOCX handed to LibreOffice
 LABELS_PER_PAGE = 14          # 2 × 7 on A4, 105 × 42.4 mm
 
 
 @dataclass(frozen=True)
 class Settings:
-    """What a worker process needs from the project config (picklable)."""
+    """What the labels need from the project (picklable)."""
 
     fonts: Path | None = None
     templates: Path | None = None
-    paper: str = "A4"
-    red: str = "#E8380D"
-    seal_mm: float = 42.0
-    seal_image: Path | None = None
-    seal: bool = True
 
     @classmethod
     def of(cls, options) -> "Settings":
-        return cls(options.fonts, options.templates, options.layout.paper, options.layout.red,
-                   options.layout.seal_mm, options.seal_image, options.sealed)
+        return cls(options.fonts, options.templates)
 
 
-def _seal(settings: Settings):
-    from markupsafe import Markup
-    from ..render.seal import seal_svg
-    if not settings.seal:
-        return Markup("")
-    diameter = settings.seal_mm * (0.75 if settings.paper == "A5" else 1)
-    return Markup(seal_svg(diameter, settings.red, settings.seal_image, settings.fonts))
+def letter_pages(pdf: bytes, count: int) -> list[int]:
+    """Pages of each of the ``count`` letters of a chunk's PDF, from the bookmarks at their starts."""
+    from pypdf import PdfReader
+    reader = PdfReader(io.BytesIO(pdf))
+    total = len(reader.pages)
+    starts = {}
+    for name, destination in reader.named_destinations.items():
+        name = str(name).lstrip("/")
+        if name.startswith(MARK) and name[len(MARK):].isdigit():
+            starts[int(name[len(MARK):])] = reader.get_destination_page_number(destination)
+    if sorted(starts) != list(range(count)):
+        if total == count:                # no bookmarks came through, but one page a letter
+            return [1] * count
+        raise RenderError(f"错误: LibreOffice 生成的 PDF 中找不到每份通知书的起始页（{len(starts)}/{count}），"
+                          f"共 {total} 页；无法核对页数")
+    ends = [starts[i + 1] for i in range(count - 1)] + [total]
+    return [end - starts[i] for i, end in enumerate(ends)]
 
 
-def letters_html(letters, settings: Settings) -> str:
-    from ..render import fonts
-    from ..render.html import render
-    context = {"letters": [l.context() for l in letters], "paper": settings.paper,
-               "fonts_css": fonts.css(settings.fonts), "red": settings.red, "seal": _seal(settings)}
-    return render("html/letter.html.j2", context, settings.templates)
+def check_pages(school: str, letters, pages: list[int]) -> str | None:
+    """A note when every letter takes the same number of pages (more than one); an error naming the
+    students whose letters take more pages than the others'."""
+    common, _ = Counter(pages).most_common(1)[0]
+    longer = [(l, p) for l, p in zip(letters, pages) if p != common]
+    if longer:
+        named = "、".join(f"{l.name}（{l.number}，{p} 页）" for l, p in longer[:10]) + ("等" if len(longer) > 10 else "")
+        raise RenderError(f"错误: {school}的通知书每份 {common} 页，但{named}的通知书页数不同；"
+                          "请缩短这些学生的报到地点、地址等文字，或在模板中减小字号和间距，使每份通知书页数相同")
+    if common != 1:
+        return f"{school}：模板每份通知书排成 {common} 页，共 {common * len(pages)} 页"
+    return None
 
 
-def render_letters(letters, settings: Settings, date=None) -> bytes:
-    """One PDF of these letters, one a page."""
-    from ..render.pdf import html_to_pdf
-    return html_to_pdf(letters_html(letters, settings), base_url=str(Path.cwd()), date=date, title="录取通知书")
-
-
-def merge(chunks, title: str, date=None, pages: int | None = None) -> bytes:
-    """Concatenate PDFs (in order) into one, with fixed metadata; ``pages``: the count expected."""
+def merge(chunks: list[bytes], title: str, date=None) -> bytes:
+    """The chunks' pages in order, as one PDF with fixed metadata, no ID and no named destinations."""
     from pypdf import PdfReader, PdfWriter
-    readers = [PdfReader(io.BytesIO(data)) for data in chunks]
-    count = sum(len(r.pages) for r in readers)
-    if pages is not None and count != pages:
-        raise RenderError(f"错误: {pages} 份通知书排成了 {count} 页：有的通知书超过一页。"
-                          "请缩短报到地点、学校地址等文字，或修改模板 html/letter.css 中的字号和间距")
-    if len(chunks) == 1:
-        return chunks[0]
+    from pypdf.generic import NameObject
     writer = PdfWriter()
-    for reader in readers:
-        writer.append(reader)
+    for data in chunks:
+        writer.append(PdfReader(io.BytesIO(data)), import_outline=False)
+    root = writer._root_object
+    for key in ("/Names", "/Dests"):
+        if NameObject(key) in root:
+            del root[NameObject(key)]
     stamp = build_date(date).strftime("D:%Y%m%d%H%M%SZ")
-    writer.add_metadata({"/Title": title, "/Producer": "publisher", "/CreationDate": stamp, "/ModDate": stamp})
+    writer.add_metadata({"/Title": title, "/Producer": "publisher (LibreOffice)", "/Creator": "publisher",
+                         "/CreationDate": stamp, "/ModDate": stamp})
+    writer._ID = None
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()

@@ -93,6 +93,7 @@ class Person(Located):
     admission_no: str = ""
     report_date: dt.date | None = None
     report_place: str = ""
+    extra: dict = field(default_factory=dict)   # admissions: the list's other columns, title as typed -> text
 
     @property
     def target_school(self) -> str:
@@ -116,6 +117,8 @@ class PersonList(Located):
     declared_total: int | None = None          # the 总计 row's count, if typed
     total_location: Location | None = None
     totals: list = field(default_factory=list)     # (declared count, where, rows counted) of each sheet's 总计
+    extras: dict = field(default_factory=dict)  # admissions: the list's other columns, title -> where it is titled
+    titles: dict = field(default_factory=dict)  # admissions: field -> its column title as typed (身份证号码 …)
 
 
 COUNT_FIELDS = ("enrolled", "in_school", "graduates", "employed", "trained", "trained_employed")

@@ -117,18 +117,24 @@ FIXES = {
 }
 
 
-def chinese(data: bytes) -> bytes:
-    """The DOCX ``data`` as a zh-CN document (see the module docstring); other parts unchanged.
-    A part the package lacks is left missing (every python-docx document has them all)."""
-    source = zipfile.ZipFile(io.BytesIO(data))
-    names = set(source.namelist())
+def chinese_parts(parts: dict) -> dict:
+    """The parts among ``parts`` (name -> XML bytes) that make a package zh-CN, fixed (see the
+    module docstring); a part the package lacks is left missing.  Used on save (``chinese``) and on
+    a letter template's parts, which letters copy as they are."""
     changed = {}
     for name, fix in FIXES.items():
-        if name not in names:
+        if name not in parts:
             continue
-        root = etree.fromstring(source.read(name))
+        root = etree.fromstring(parts[name])
         fix(root)
         changed[name] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return changed
+
+
+def chinese(data: bytes) -> bytes:
+    """The DOCX ``data`` as a zh-CN document (see the module docstring); other parts unchanged."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    changed = chinese_parts({name: source.read(name) for name in FIXES if name in set(source.namelist())})
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from openpyxl.utils import get_column_letter
+
 from ..domain.models import (Catalog, Major, Period, Person, PersonList, Progress,
                              ProgressRow, RegistryEntry, School)
 from ..errors import Findings, Location, SourceError
@@ -32,6 +34,15 @@ def convert_value(column: Column, value, loc: Location, findings: Findings):
                        "请把该列设为“文本”格式后重新输入", column.field)
         return ""
     return one_line(clean_text(value))
+
+
+def extra_text(value) -> str:
+    """A school's own column (宿舍号, 班级 …) as its letter template shows it: dates written out in Chinese."""
+    import datetime as dt
+    from ..text import cn_date
+    if isinstance(value, (dt.datetime, dt.date)):
+        return cn_date(value)
+    return clean_text(value)
 
 
 def convert_record(record: Record, columns: dict, findings: Findings) -> dict:
@@ -116,11 +127,14 @@ def _persons_table(table: Table, findings: Findings, config):
                         filled_on=table.meta.get("filled_on"), filled_by=table.meta.get("filled_by", ""),
                         phone=table.meta.get("phone", ""))
     people.cells = dict(table.meta_cells)
+    people.extras = dict(table.extras)             # title -> where it is titled (first sheet that has it)
+    people.titles = dict(table.titles)
     for record in table.records:
         values = convert_record(record, table.columns, findings)
         values.pop("seq", None)
         people.rows.append(Person(record.location, dict(record.cells),
-                                  seq=clean_text(record.values.get("seq")), **values))
+                                  seq=clean_text(record.values.get("seq")),
+                                  extra={k: extra_text(v) for k, v in record.extras.items()}, **values))
     for total, counted in table.totals:
         declared, where = None, total.location
         for name in ("name", "gender", "seq", "card_no", "id_no"):
@@ -255,7 +269,12 @@ def _persons_yaml(kind: str, data: LDict, display: str, findings: Findings, conf
         record = _yaml_record(item, display)
         values = {k: convert_value(columns[k], v, record.loc(k), findings)
                   for k, v in item.items() if k in columns and k != "seq"}
-        people.rows.append(Person(record.location, record.cells, seq=str(len(people.rows) + 1), **values))
+        extra = {str(k): extra_text(v) for k, v in item.items() if k not in columns and kind == "admissions"
+                 and not isinstance(v, (dict, list))}
+        people.rows.append(Person(record.location, record.cells, seq=str(len(people.rows) + 1), extra=extra,
+                                  **values))
+        for title in extra:
+            people.extras.setdefault(title, record.loc(title))
     return people
 
 

@@ -33,6 +33,7 @@ class Record:
     values: dict
     cells: dict                    # field -> Location
     location: Location             # the row (or YAML item) itself
+    extras: dict = field(default_factory=dict)   # admissions: column title as typed -> value (other columns)
 
     def loc(self, field_name: str) -> Location:
         return self.cells.get(field_name, self.location)
@@ -51,6 +52,8 @@ class Table:
     sheets: list = field(default_factory=list)   # the sheets read, in workbook order
     meta: dict = field(default_factory=dict)   # title, unit, filled_on, filled_by, phone, published_on
     meta_cells: dict = field(default_factory=dict)
+    extras: dict = field(default_factory=dict)   # admissions: title as typed -> column number (letter fields)
+    titles: dict = field(default_factory=dict)   # admissions: field -> its title as typed (身份证号码 …)
 
     @property
     def total(self) -> Record | None:
@@ -87,6 +90,7 @@ def detect(sheets: list[Sheet], kinds=None):
     return best
 
 
+_KNOWN_TITLES = set(title_index(SCHEMAS["admissions"][0]))
 _TOTAL_WORDS = ("总计", "合计", "小计")
 _FOOTER = re.compile(r"^(填表人|联系电话|审核人|负责人|制表人|注[:：]|说明[:：]|备注[:：])")
 
@@ -191,6 +195,14 @@ def _read_sheet(table: Table, sheet: Sheet, header_row: int, found: dict, findin
     table.sheets.append(sheet.name)
     header_titles = {fold_title(v) for v in dict(sheet.rows)[header_row] if v is not None}
     first = len(table.records)
+    extras: dict = {}
+    if table.kind == "admissions":
+        header = dict(sheet.rows)[header_row]
+        for f, col in positions.items():
+            table.titles.setdefault(f, re.sub(r"\s+", "", str(header[col - 1])))
+        extras = _extra_columns(header, positions, table, sheet.name, header_row, findings)
+        for title, col in extras.items():
+            table.extras.setdefault(title, Location(display, sheet.name, header_row, get_column_letter(col)))
     for number, values in sheet.rows:
         loc = Location(display, sheet.name, number)
         if number < header_row:
@@ -215,7 +227,7 @@ def _read_sheet(table: Table, sheet: Sheet, header_row: int, found: dict, findin
         seq_col = positions.get("seq")
         if seq_col and all(v is None or not fold_text(v) for c, v in enumerate(values, start=1) if c != seq_col):
             continue                                  # a pre-numbered empty row of a blank form
-        record = _record(values, table, positions, sheet.name, number, findings)
+        record = _record(values, table, positions, sheet.name, number, findings, extras)
         if any(texts[0].startswith(w) for w in _TOTAL_WORDS):
             table.totals.append((record, len(table.records) - first))
             continue
@@ -247,7 +259,8 @@ def _skipped_sheet(table: Table, sheet: Sheet, findings: Findings) -> None:
                      f"的格式写好列标题（需要 {titles}）")
 
 
-def _record(values, table: Table, positions: dict, sheet: str | None, number: int, findings: Findings) -> Record:
+def _record(values, table: Table, positions: dict, sheet: str | None, number: int, findings: Findings,
+            extra_columns: dict | None = None) -> Record:
     row_values, cells = {}, {}
     for field_name, col in positions.items():
         value = values[col - 1] if col - 1 < len(values) else None
@@ -258,7 +271,33 @@ def _record(values, table: Table, positions: dict, sheet: str | None, number: in
                 value = None
         row_values[field_name] = value
         cells[field_name] = loc
-    return Record(row_values, cells, Location(table.file, sheet, number))
+    extras = {}
+    for title, col in (extra_columns or {}).items():
+        value = values[col - 1] if col - 1 < len(values) else None
+        loc = Location(table.file, sheet, number, get_column_letter(col))
+        extras[title] = clean(value, loc, findings, title) if isinstance(value, str) else value
+        cells[title] = loc
+    return Record(row_values, cells, Location(table.file, sheet, number), extras)
+
+
+def _extra_columns(header: list, positions: dict, table: Table, sheet: str | None, header_row: int,
+                   findings: Findings) -> dict:
+    """Title as typed (white space removed) -> column number of every other titled column of an
+    admissions list's sheet: a school's own columns (宿舍号, 班级 …) become fields of its letter
+    template.  A title given twice keeps its first column, with a warning at the second."""
+    known = set(positions.values())
+    extras: dict = {}
+    for col, value in enumerate(header, start=1):
+        title = re.sub(r"\s+", "", str(value)) if value is not None else ""
+        if col in known or not title:
+            continue
+        loc = Location(table.file, sheet, header_row, get_column_letter(col))
+        if title in extras or fold_title(title) in _KNOWN_TITLES:
+            findings.warning(loc, "column.duplicate",
+                             f"列标题“{title}”在表头中出现了两次，这一列未使用；请给它另起一个名称", None)
+            continue
+        extras[title] = col
+    return extras
 
 
 def _missing_columns(display: str, best, kinds) -> SourceError:
