@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from conftest import DATA, ROOT, make_id, write_rows
 from publisher.cli import main
-from test_trust_mask import assert_masked, personal
+from test_masking import assert_masked, personal
 
 DEMO = ROOT / "catalogs" / "jinan"
 NOTICE = """kind: notice

@@ -243,8 +243,8 @@ def issue15_formats() -> dict[str, bytes]:
 # --- issue 11: names and outputs ---
 # School, student and number texts that are no file name as they stand: characters Windows
 # refuses, names equal but for case, device names, '..', a name too long for a file system,
-# names of publisher's own files.  (Bidi and zero-width characters: tests/test_trust_names.py.)  The catalog and the
-# admissions list belong together (tests/test_trust_names.py); alone each must still give
+# names of publisher's own files.  (Bidi and zero-width characters: tests/test_names.py.)  The catalog and the
+# admissions list belong together (tests/test_names.py); alone each must still give
 # a clear answer.
 HOSTILE_SCHOOLS = ("甲/乙技师学院", "甲:乙技师学院", "甲 乙技师学院", "ABC技工学校", "abc技工学校", "CON", "..",
                    "录取情况汇总.xlsx", "manifest.json", "长" * 86 + "技师学院")

@@ -10,7 +10,7 @@ student's document is: render the parts that hold tags (body, headers, footers,
 notes, properties), apply docxtpl's post-processing (line breaks and tabs in
 values, table grids, picture ids), and write the ZIP with every other part
 copied as it was, deflated once.  The text equals docxtpl's
-(``tests/test_letter_template.py``).
+(``tests/documents/test_letter_template.py``).
 
 A failure names the file, the part and the paragraph with its text
 (``letter.docx:页眉 第2段（“…”）``), as ``docx_template`` does.

@@ -15,7 +15,7 @@ from publisher.cli import main
 from publisher.documents.catalog_diff import diff
 from publisher.sources import load_source
 
-DATA = Path(__file__).parent / "data" / "catalog"
+DATA = Path(__file__).resolve().parents[1] / "data" / "catalog"
 PREVIOUS = DATA / "previous.yaml"
 WEIFANG = DATA / "weifang.yaml"
 

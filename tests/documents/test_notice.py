@@ -15,7 +15,7 @@ from publisher.domain.notice import number_problems, parse_body
 from publisher.linebreak import break_lines
 from publisher.render.seal import seal_svg
 
-DATA = Path(__file__).parent / "data" / "notice"
+DATA = Path(__file__).resolve().parents[1] / "data" / "notice"
 
 
 @pytest.fixture(scope="module")
@@ -286,7 +286,7 @@ def test_docx_landscape_pages_keep_the_portrait_page_number_place(city):
 
 # --- what a 办公室 review checks on every 公文 (issue 13) -----------------------------------
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 MM = 72 / 25.4
 
 

@@ -21,7 +21,7 @@ from click.testing import CliRunner
 
 from conftest import DATA, ROOT
 from publisher.cli import main
-from test_trust_output import leftovers, snapshot
+from test_output import leftovers, snapshot
 
 DEMO = ROOT / "catalogs"
 

@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 
 from publisher.cli import main
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _maker():

@@ -141,7 +141,7 @@ def test_school_template_fills_every_page_and_docx(own, data):
 
 def test_combined_docx_letters_share_the_schools_header(own, data):
     """Every letter's header names the same school: one header part, one section, each letter on a new page
-    (a section per letter only where headers differ: tests/test_letter_template.py)."""
+    (a section per letter only where headers differ: tests/documents/test_letter_template.py)."""
     _, _, students = data
     school = sorted(p.name for p in own.iterdir() if p.is_dir())[0]
     count = len(letters_in_order(own, school, students))

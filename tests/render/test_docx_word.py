@@ -20,7 +20,7 @@ from publisher.cli import main
 from publisher.render.docx import document_bytes, new_document
 from publisher.render.ooxml import order_problems
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "catalogs" / "province" / "notice.yaml"
 CITY = ROOT / "tests" / "data" / "notice" / "city.yaml"
 TWIPS_PER_MM = 1440 / 25.4
