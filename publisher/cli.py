@@ -18,12 +18,16 @@ import sys
 import threading
 import unicodedata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from . import __version__
 from .cli_zh import ChineseGroup
 from .errors import CheckFailed, Findings, PublisherError, UsageError
+
+if TYPE_CHECKING:
+    from .pipeline import Request
 
 EXIT_PARTIAL = 3
 

@@ -174,9 +174,8 @@ def plan(project, options, report, previous=None) -> list:
 
 def _register():
     from ..kinds import Kind, register
-    here = "publisher.documents"
-    register(Kind("filing", "目录备案报告和公布通知", ("catalog",), ("docx", "pdf"), plan,
-                  {"docx": f"{here}.notice_docx:docx_bytes", "pdf": f"{here}.notice_pdf:pdf_bytes"}))
+    from .notice import WRITERS
+    register(Kind("filing", "目录备案报告和公布通知", ("catalog",), ("docx", "pdf"), plan, WRITERS))
 
 
 _register()

@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from ..config import ProjectConfig
 from ..domain.people import mask_text
 from ..errors import UsageError
-from ..names import clash_text, safe_name
+from ..names import safe_name
 from ..text import cn_date
 
 FORMS = ("attachment1", "attachment2")

@@ -47,11 +47,13 @@ def plan(project, options, report) -> list:
     return documents
 
 
+# The notice engine's writers, which every 公文 kind (the notice, the catalog's filing) uses.
+WRITERS = {"docx": "publisher.documents.notice_docx:docx_bytes", "pdf": "publisher.documents.notice_pdf:pdf_bytes"}
+
+
 def _register():
     from ..kinds import Kind, register
-    here = "publisher.documents"
-    register(Kind("notice", "公文", ("notice",), ("docx", "pdf"), plan,
-                  {"docx": f"{here}.notice_docx:docx_bytes", "pdf": f"{here}.notice_pdf:pdf_bytes"}))
+    register(Kind("notice", "公文", ("notice",), ("docx", "pdf"), plan, WRITERS))
 
 
 _register()

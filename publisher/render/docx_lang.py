@@ -133,13 +133,9 @@ def chinese_parts(parts: dict) -> dict:
 
 def chinese(data: bytes) -> bytes:
     """The DOCX ``data`` as a zh-CN document (see the module docstring); other parts unchanged."""
+    from .package import with_parts
     source = zipfile.ZipFile(io.BytesIO(data))
-    changed = chinese_parts({name: source.read(name) for name in FIXES if name in set(source.namelist())})
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            target.writestr(info, changed.get(info.filename, source.read(info.filename)))
-    return out.getvalue()
+    return with_parts(data, chinese_parts({name: source.read(name) for name in FIXES if name in source.namelist()}))
 
 
 def problems(data: bytes) -> list[str]:

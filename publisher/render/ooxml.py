@@ -100,13 +100,8 @@ def ordered(data: bytes) -> bytes:
         root = etree.fromstring(source.read(name))
         if sort_tree(root):
             changed[name] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-    if not changed:
-        return data
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            target.writestr(info, changed.get(info.filename, source.read(info.filename)))
-    return out.getvalue()
+    from .package import with_parts
+    return with_parts(data, changed)
 
 
 def order_problems(data: bytes) -> list[str]:

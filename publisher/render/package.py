@@ -20,6 +20,18 @@ def build_date(default: dt.date | None = None) -> dt.datetime:
     return dt.datetime(2000, 1, 1)
 
 
+def with_parts(data: bytes, changed: dict) -> bytes:
+    """The ZIP ``data`` with the parts named in ``changed`` (name -> bytes) replaced, order kept."""
+    if not changed:
+        return data
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            target.writestr(info, changed.get(info.filename, source.read(info.filename)))
+    return out.getvalue()
+
+
 def normalise_zip(data: bytes, when: dt.datetime) -> bytes:
     """Rewrite a ZIP with fixed entry times and core-property dates; entry order is kept."""
     stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ").encode()

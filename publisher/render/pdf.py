@@ -37,7 +37,6 @@ def _quiet() -> None:
 def html_to_pdf(html: str, base_url: str | None = None, date: dt.date | None = None,
                 title: str | None = None) -> bytes:
     """Render an HTML string to PDF bytes."""
-    from weasyprint import HTML
     _quiet()
     when = build_date(date).strftime("%Y-%m-%dT%H:%M:%SZ")
     head = f'<meta name="dcterms.created" content="{when}"><meta name="dcterms.modified" content="{when}">'

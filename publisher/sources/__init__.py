@@ -41,15 +41,15 @@ def load_source(path, display: str | None = None, kinds=None, config=None) -> So
     path = Path(path)
     display = display or str(path)
     if not path.exists():
-        raise SourceError(Location(display), f"文件不存在")
+        raise SourceError(Location(display), "文件不存在")
     if path.is_dir():
-        raise SourceError(Location(display), f"这是一个文件夹，不是源文件")
+        raise SourceError(Location(display), "这是一个文件夹，不是源文件")
     findings = Findings()
     kind = sniff(path)
     if kind == "yaml":
         return _load_yaml_source(path, display, findings, kinds, config)
     if kind == "unknown":
-        raise SourceError(Location(display), f"无法识别的文件类型；支持 .yaml、.xlsx、.xls、.et、.ods 和 .csv")
+        raise SourceError(Location(display), "无法识别的文件类型；支持 .yaml、.xlsx、.xls、.et、.ods 和 .csv")
     from . import convert
     table = read_table(path, display, kinds, findings)
     if not table.records:

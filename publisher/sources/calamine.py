@@ -53,7 +53,7 @@ def read_calamine(path: Path, display: str, kind: str) -> list[Sheet]:
     except python_calamine.PasswordError:
         raise SourceError(Location(display), "工作簿设置了打开密码，无法读取；请在 Excel 或 WPS 中取消密码后"
                           "另存为 .xlsx")
-    except Exception as exc:  # calamine raises its own errors (and ValueError) on damaged files
+    except Exception:  # calamine raises its own errors (and ValueError) on damaged files
         raise SourceError(Location(display), f"这是{FORMATS[kind]}的文件，但文件结构无法识别，"
                           "文件可能已损坏；请在 Excel 或 WPS 中打开后“另存为” .xlsx 格式再试")
     budget, sheets = Budget(), []
@@ -68,8 +68,8 @@ def read_calamine(path: Path, display: str, kind: str) -> list[Sheet]:
                 sheets.append(_sheet(sheet, loc, budget, ranges or [], "Visible" not in str(meta.visible)))
             except SourceError:
                 raise
-            except Exception as exc:
-                raise SourceError(loc, f"工作表无法读取（内容已损坏），"
+            except Exception:
+                raise SourceError(loc, "工作表无法读取（内容已损坏），"
                                   "请在 Excel 或 WPS 中打开后“另存为” .xlsx 格式再试")
     return sheets
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 
-from openpyxl.utils import get_column_letter
 
 from ..domain.models import (Catalog, Major, Period, Person, PersonList, Progress,
                              ProgressRow, RegistryEntry, School)
@@ -246,10 +245,10 @@ def _catalog_yaml(data: LDict, display: str, findings: Findings, config):
                         report_place=clean_text(report.get("place")))
         majors = item.get("majors")
         if majors is not None and not isinstance(majors, LList):
-            raise SourceError(Location(display, line=item.line_of('majors')), f"majors 应为列表")
+            raise SourceError(Location(display, line=item.line_of('majors')), "majors 应为列表")
         for major in majors or []:
             if not isinstance(major, LDict):
-                raise SourceError(Location(display, line=item.line_of('majors')), f"majors 的每一项应为键值对")
+                raise SourceError(Location(display, line=item.line_of('majors')), "majors 的每一项应为键值对")
             mrec = _yaml_record(major, display)
             mvalues = {k: convert_value(major_cols[k], v, mrec.loc(k), findings)
                        for k, v in major.items() if k in ("code", "name", "level", "years", "plan", "note")}

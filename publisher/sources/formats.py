@@ -44,7 +44,7 @@ def _encrypted(path: Path, display: str) -> SourceError | None:
     with open(path, "rb") as file:
         data = file.read(32 << 20)      # an encrypted workbook names its streams in the directory, near the start
     if _ENCRYPTED_MARK in data:
-        return SourceError(Location(display), f"工作簿设置了打开密码，无法读取；"
+        return SourceError(Location(display), "工作簿设置了打开密码，无法读取；"
                            "请在 Excel 中取消密码（文件→信息→保护工作簿）后另存为 .xlsx")
     return None
 
@@ -53,7 +53,7 @@ def read_grid(path: Path, display: str) -> list[Sheet]:
     """All sheets of a workbook (or the one 'sheet' of a CSV) as rows of raw values."""
     kind = sniff(path)
     if kind == "empty":
-        raise SourceError(Location(display), f"文件是空的（0 字节）")
+        raise SourceError(Location(display), "文件是空的（0 字节）")
     if kind == "ole":
         problem = _encrypted(path, display)
         if problem is not None:
@@ -65,5 +65,5 @@ def read_grid(path: Path, display: str) -> list[Sheet]:
         return read_xlsx(path, display)
     if kind == "csv":
         return read_csv(path, display)
-    raise SourceError(Location(display), f"不是 Excel 工作簿（.xlsx、.xls）、WPS 表格（.et）、OpenDocument 表格（.ods）"
+    raise SourceError(Location(display), "不是 Excel 工作簿（.xlsx、.xls）、WPS 表格（.et）、OpenDocument 表格（.ods）"
                       "或 CSV 文件，无法读取；请确认文件没有损坏")

@@ -302,14 +302,14 @@ def _extra_columns(header: list, positions: dict, table: Table, sheet: str | Non
 
 def _missing_columns(display: str, best, kinds) -> SourceError:
     if best is None:
-        return SourceError(Location(display), f"表格是空的，找不到表头")
+        return SourceError(Location(display), "表格是空的，找不到表头")
     _, sheet, number, kind, found = best
     columns, needed = SCHEMAS[kind]
     by_field = {c.field: c for c in columns}
     missing = [by_field[n].title for n in needed if n not in found]
     if len(found) < 2:
-        return SourceError(Location(display), f"找不到表头行：没有一行含有本系统认识的列标题"
-                           f"（如 序号、姓名、身份证号、学校名称、专业名称），请检查是否选错了文件")
+        return SourceError(Location(display), "找不到表头行：没有一行含有本系统认识的列标题"
+                           "（如 序号、姓名、身份证号、学校名称、专业名称），请检查是否选错了文件")
     where = Location(display, sheet.name, number)
     return SourceError(where, f"表头缺少必需的列：{'、'.join(missing)}"
                        f"（看起来是{_kind_label(kind)}）；请按附件格式补齐列标题")

@@ -75,7 +75,7 @@ def read_xlsx(path: Path, display: str) -> list[Sheet]:
         try:
             reader = Workbook(file, read_only=True, data_only=True, keep_links=False)
         except (zipfile.BadZipFile, OSError, EOFError, ValueError):
-            raise SourceError(Location(display), f"工作簿已损坏（不是完整的 .xlsx 文件），请重新保存或重新导出")
+            raise SourceError(Location(display), "工作簿已损坏（不是完整的 .xlsx 文件），请重新保存或重新导出")
         with reader.archive:
             try:
                 check_archive(reader.archive, display)

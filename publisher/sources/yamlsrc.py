@@ -139,15 +139,15 @@ def read_text(path: Path, display: str) -> str:
         raise SourceError(Location(display), f"无法读取文件（{exc.strerror}）")
     head = raw[:4096]
     if b"\x00\x00" in head or head.count(b"\x00") > max(2, len(head) // 100):   # one NUL in a name: a finding
-        raise SourceError(Location(display), f"不是文本文件，请检查文件是否损坏")
+        raise SourceError(Location(display), "不是文本文件，请检查文件是否损坏")
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             return raw.decode(encoding)
         except UnicodeDecodeError:
             continue
     if b"\x00" in head:
-        raise SourceError(Location(display), f"不是文本文件，请检查文件是否损坏")
-    raise SourceError(Location(display), f"文件编码无法识别，请另存为 UTF-8 编码")
+        raise SourceError(Location(display), "不是文本文件，请检查文件是否损坏")
+    raise SourceError(Location(display), "文件编码无法识别，请另存为 UTF-8 编码")
 
 
 # PyYAML's problems, said in Chinese (the English text stays in brackets for a maintainer).
@@ -181,7 +181,7 @@ def load_yaml(path: Path, display: str, findings: Findings):
                           f"{limits.size_text(limits.MAX_YAML_BYTES)}；大量数据请用 Excel 工作簿（.xlsx）")
     text = read_text(path, display)
     if not text.strip():
-        raise SourceError(Location(display), f"文件是空的")
+        raise SourceError(Location(display), "文件是空的")
     try:
         loader = _Loader(text, findings, display)
     except yaml.reader.ReaderError as exc:
@@ -201,6 +201,6 @@ def load_yaml(path: Path, display: str, findings: Findings):
     except yaml.YAMLError as exc:
         raise SourceError(Location(display), f"YAML 格式有误（{exc}）")
     except RecursionError:
-        raise SourceError(Location(display), f"文件嵌套层次过深，无法读取")
+        raise SourceError(Location(display), "文件嵌套层次过深，无法读取")
     finally:
         loader.dispose()
